@@ -1,0 +1,41 @@
+"""extract: from the pages of a document to table-row fragments with their geometry.
+
+Each page is read with the strategy its drawing calls for: ruled grids first (`ruled`), then the
+text they did not claim as unruled tables (`unruled`). The result is every table row of every
+page, in reading order, before any knowledge of headers or page breaks is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Fragment, PageContent
+from ..settings import ExtractSettings
+from .ruled import find_grids, grid_fragments
+from .unruled import Columns, unruled_fragments
+
+
+def page_fragments(
+    page: PageContent, carried: Columns | None, text_bottom: float, s: ExtractSettings
+) -> tuple[list[Fragment], Columns | None]:
+    """One page's fragments, top to bottom, and the unruled columns carried to the next page."""
+    grids = find_grids(page.rules, s)
+    fragments = [f for grid in grids for f in grid_fragments(page, grid, s)]
+    free = [seg for seg in page.segments if not any(g.contains(seg, s.rule_snap) for g in grids)]
+    unruled, carried = unruled_fragments(page, free, carried, s)
+    fragments = sorted(fragments + unruled, key=lambda f: f.top)
+    if fragments and fragments[-1].bottom >= text_bottom - s.page_end_margin:
+        fragments[-1] = replace(fragments[-1], ends_page=True)
+    return fragments, carried
+
+
+def extract_fragments(pages: list[PageContent], s: ExtractSettings) -> list[Fragment]:
+    """All table-row fragments of a document, in reading order."""
+    fragments: list[Fragment] = []
+    carried: Columns | None = None
+    # Where the text of the fullest page stops: the bottom margin, as the author's layout set it.
+    text_bottom = max((g.bottom for page in pages for g in page.segments), default=0.0)
+    for page in pages:
+        found, carried = page_fragments(page, carried, text_bottom, s)
+        fragments.extend(found)
+    return fragments

@@ -1,0 +1,168 @@
+"""Unruled tables: columns from the header's text, rows from vertical alignment (camelot's 'stream').
+
+Used for the text the ruled strategy did not claim. Cells are top-aligned in these reports, so a
+row starts where several columns begin a new block of text at the same height after a gap; a
+wrapped line follows the previous one at normal line spacing. Pages without a header reuse the
+columns of the last header seen, since they continue the same table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..headers import match_header
+from ..model import Fragment, PageContent, Segment
+from ..settings import ExtractSettings
+from .cells import cell_text, column_of, text_lines
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Left boundaries of the table's columns, and where the table's text ends on the right."""
+
+    lefts: tuple[float, ...]
+    right: float
+
+    @property
+    def spans(self) -> tuple[tuple[float, float], ...]:
+        return tuple(zip(self.lefts, self.lefts[1:] + (self.right,)))
+
+
+@dataclass(frozen=True)
+class _HeaderBand:
+    top: float
+    bottom: float
+    columns: Columns
+    cells: tuple[str, ...]
+
+
+def _strips(segments: list[Segment], gap: float) -> list[list[Segment]]:
+    """Segments grouped by their projection on the x axis: gutters separate header cells."""
+    strips: list[list[Segment]] = []
+    right = float("-inf")
+    for seg in sorted(segments, key=lambda s: s.x0):
+        if strips and seg.x0 - right <= gap:
+            strips[-1].append(seg)
+        else:
+            strips.append([seg])
+        right = max(right, seg.x1) if len(strips[-1]) > 1 else seg.x1
+    return strips
+
+
+def _band_above(segments: list[Segment], limit: float, s: ExtractSettings) -> list[Segment]:
+    """The contiguous block of lines ending at `limit`, scanning upwards until a vertical gap."""
+    above = sorted((g for g in segments if g.bottom <= limit + s.line_tolerance
+                    and g.top >= limit - s.header_max_height), key=lambda g: -g.bottom)
+    band: list[Segment] = []
+    reach = limit
+    for g in above:
+        if reach - g.bottom > g.height * (1 + s.block_gap_ratio) + s.line_tolerance:
+            break
+        band.append(g)
+        reach = min(reach, g.top)
+    return band
+
+
+def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings) -> list[_HeaderBand]:
+    """Header rows of the synergy table: text above a free horizontal rule that names its columns."""
+    bands = []
+    for rule in sorted((r for r in page.rules if r.horizontal and r.x1 - r.x0 > page.width * 0.4),
+                       key=lambda r: r.top):
+        band = _band_above(segments, rule.top, s)
+        if not band:
+            continue
+        strips = _strips(band, s.segment_gap)
+        cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
+        if match_header(cells, s.header_score, s.header_min_columns) is None:
+            continue
+        lefts = tuple(min(g.x0 for g in strip) - s.line_tolerance for strip in strips)
+        columns = Columns(lefts, max(rule.x1, max(g.x1 for g in band)))
+        bands.append(_HeaderBand(min(g.top for g in band), rule.bottom, columns, cells))
+    return bands
+
+
+def _crosses(seg: Segment, columns: Columns, tolerance: float) -> bool:
+    """A segment wider than its column is prose, not a table cell."""
+    index = column_of(seg.x0, list(columns.lefts))
+    right = columns.spans[index][1]
+    return seg.x1 > right + tolerance or seg.x0 < columns.lefts[0] - tolerance
+
+
+def _line_pitch(columns_lines: list[list[list[Segment]]]) -> float:
+    """The usual distance from one text line's top to the next inside a cell."""
+    heights = sorted(max(g.height for g in line) for lines in columns_lines for line in lines)
+    height = heights[len(heights) // 2]
+    steps = sorted(
+        b[0].top - a[0].top
+        for lines in columns_lines
+        for a, b in zip(lines, lines[1:])
+        if height <= b[0].top - a[0].top <= 2 * height
+    )
+    return steps[len(steps) // 2] if steps else height * 1.25
+
+
+def _rows(segments: list[Segment], columns: Columns, page: int, s: ExtractSettings) -> list[Fragment]:
+    """Body rows of an unruled table: a row starts where every line begins a new block."""
+    lefts = list(columns.lefts)
+    by_column: dict[int, list[Segment]] = {}
+    for seg in segments:
+        by_column.setdefault(column_of(seg.x0, lefts), []).append(seg)
+    lines_by_column = {col: text_lines(segs, s.line_tolerance) for col, segs in by_column.items()}
+    pitch = _line_pitch(list(lines_by_column.values()))
+    starts: list[tuple[float, int, int]] = []  # (top, column, starts a new block)
+    for col, lines in lines_by_column.items():
+        previous = None
+        for line in lines:
+            top = line[0].top
+            new_block = previous is None or top - previous > pitch * (1 + s.block_gap_ratio)
+            starts.append((top, col, int(new_block)))
+            previous = top
+    starts.sort()
+    row_tops: list[float] = []
+    i = 0
+    while i < len(starts):
+        j = i
+        while j < len(starts) and starts[j][0] - starts[i][0] <= s.line_tolerance:
+            j += 1
+        group = starts[i:j]
+        blocks = {col for _, col, new in group if new}
+        # Rows never overlap: where any column goes on with its block, no new row can start.
+        if not row_tops or (len(blocks) == len(group) and (0 in blocks or len(blocks) >= 2)):
+            row_tops.append(starts[i][0] - s.line_tolerance)
+        i = j
+    fragments = []
+    for k, top in enumerate(row_tops):
+        bottom_limit = row_tops[k + 1] if k + 1 < len(row_tops) else float("inf")
+        members = [g for g in segments if top <= g.top < bottom_limit]
+        cells = tuple(
+            cell_text((g for g in members if column_of(g.x0, lefts) == c), s.line_tolerance)
+            for c in range(len(lefts))
+        )
+        bottom = max(g.bottom for g in members)
+        fragments.append(Fragment(page, cells, columns.spans, top, bottom, "sans_filets"))
+    return fragments
+
+
+def unruled_fragments(
+    page: PageContent, segments: list[Segment], carried: Columns | None, s: ExtractSettings
+) -> tuple[list[Fragment], Columns | None]:
+    """Fragments of the unruled table(s) on a page, and the columns the next page inherits."""
+    fragments: list[Fragment] = []
+    columns = carried
+    region_top = float("-inf")
+    bands = _header_bands(page, segments, s)
+    for limit, band in [(b.top, b) for b in bands] + [(float("inf"), None)]:
+        if columns is not None:
+            region = sorted((g for g in segments if region_top <= g.top < limit), key=lambda g: g.top)
+            prose = next((g for g in region if _crosses(g, columns, s.segment_gap)), None)
+            if prose is not None:
+                region = [g for g in region if g.top < prose.top]
+            if region:
+                fragments.extend(_rows(region, columns, page.number, s))
+            if prose is not None:
+                columns = None  # the table ended; what follows is not a continuation
+        if band is not None:
+            columns = band.columns
+            fragments.append(Fragment(page.number, band.cells, columns.spans, band.top, band.bottom, "sans_filets"))
+            region_top = band.bottom
+    return fragments, columns

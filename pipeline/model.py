@@ -1,0 +1,91 @@
+"""Plain objects passed between the stages. Coordinates are PDF points, origin top-left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The six cells of a synergy row, in the order of the report's table and of the contract.
+CELL_COLUMNS = (
+    "synergie",
+    "objectif",
+    "mode_operatoire",
+    "administration_pilote",
+    "responsable_administratif",
+    "realisation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of words on one text line, closer to each other than a column gutter."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruling line (a thin stroked or filled path)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.bottom - self.top)
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What the extractor read off one page: text segments and ruling lines."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    segments: tuple[Segment, ...]
+    rules: tuple[Rule, ...]
+    furniture: tuple[Segment, ...] = ()  # page numbers and running headers, set aside
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """The part of one table row that stands on one page.
+
+    `cells` holds one string per column of `columns` (x-intervals), lines joined by newlines.
+    """
+
+    page: int
+    cells: tuple[str, ...]
+    columns: tuple[tuple[float, float], ...]
+    top: float
+    bottom: float
+    strategy: str  # "regle" (cells from ruling lines) or "sans_filets" (from text alignment)
+    ends_page: bool = False  # last thing on its page, reaching down to where the text ends
+
+
+@dataclass
+class Row:
+    """One synergy, assembled from one or more fragments."""
+
+    cells: dict[str, str]
+    entete_derniere_colonne: str
+    page_debut: int
+    page_fin: int
+    doutes: list[str] = field(default_factory=list)

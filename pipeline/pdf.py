@@ -1,0 +1,184 @@
+"""Read a born-digital PDF into PageContent: text segments and ruling lines.
+
+pypdfium2 is the page parser on the hot path: it reads characters with their boxes about ten
+times faster than pdfminer (pdfplumber, camelot), which matters for a corpus of 40,000 pages.
+The table structure itself is found by `pipeline.extract` from these plain objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .model import PageContent, Rule, Segment
+from .settings import ExtractSettings
+
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": ""})
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+class DocumentError(Exception):
+    """A document that cannot be read; the message is the reason, in plain French."""
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    pages: list[PageContent]
+    metadata: dict[str, str]
+
+
+def read_pdf(path: Path, settings: ExtractSettings) -> PdfDocument:
+    """Open a PDF and read every page; raise DocumentError with a reason a user can act on."""
+    data = path.read_bytes()
+    if not data:
+        raise DocumentError("fichier vide (0 octet)")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError("ce n'est pas un PDF (format non reconnu)")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if "password" in str(err).lower():
+            raise DocumentError("PDF protégé par un mot de passe : demandez une version non protégée") from None
+        raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
+    try:
+        pages = [read_page(pdf[i], i + 1, settings) for i in range(len(pdf))]
+        metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+    except pdfium.PdfiumError as err:
+        raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
+    finally:
+        pdf.close()
+    if not pages:
+        raise DocumentError("PDF sans aucune page")
+    return PdfDocument(pages=pages, metadata=metadata)
+
+
+def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageContent:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        segments = _segments(_words(textpage, height, settings), settings)
+    finally:
+        textpage.close()
+    rules = _rules(page, height, settings)
+    page.close()
+    body, furniture = _split_furniture(segments, height, settings)
+    return PageContent(number, width, height, tuple(body), tuple(rules), tuple(furniture))
+
+
+def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> list[Segment]:
+    """Characters grouped into words: split on spaces, line changes and wide gaps."""
+    text = textpage.get_text_range().translate(_LIGATURES)
+    count = textpage.count_chars()
+    rect = pdfium_c.FS_RECTF()
+    words: list[Segment] = []
+    chars: list[str] = []
+    box = [0.0, 0.0, 0.0, 0.0]
+
+    def flush() -> None:
+        if chars:
+            words.append(Segment("".join(chars), box[0], box[1], box[2], box[3]))
+            chars.clear()
+
+    for i in range(min(count, len(text))):
+        ch = text[i]
+        if ch.isspace():
+            flush()
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
+        x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
+        if chars and (x0 - box[2] > s.word_gap or abs(top - box[1]) > s.line_tolerance or x1 < box[0]):
+            flush()
+        if chars:
+            box[2], box[3] = max(box[2], x1), max(box[3], bottom)
+            box[1] = min(box[1], top)
+        else:
+            box[:] = [x0, top, x1, bottom]
+        chars.append(ch)
+    flush()
+    return words
+
+
+def _segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
+    """Words on one text line joined into runs that no column gutter interrupts."""
+    words = sorted(words, key=lambda w: (round(w.top / s.line_tolerance), w.x0))
+    lines: list[list[Segment]] = []
+    for w in sorted(words, key=lambda w: w.top):
+        for line in reversed(lines[-8:]):
+            if abs(line[0].top - w.top) <= s.line_tolerance:
+                line.append(w)
+                break
+        else:
+            lines.append([w])
+    segments = []
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+        run = [line[0]]
+        for w in line[1:]:
+            if w.x0 - run[-1].x1 > s.segment_gap:
+                segments.append(_join(run))
+                run = []
+            run.append(w)
+        segments.append(_join(run))
+    return segments
+
+
+def _join(words: list[Segment]) -> Segment:
+    return Segment(
+        " ".join(w.text for w in words),
+        words[0].x0,
+        min(w.top for w in words),
+        max(w.x1 for w in words),
+        max(w.bottom for w in words),
+    )
+
+
+def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule]:
+    """Thin paths are ruling lines; wider paths are read segment by segment (cell outlines)."""
+    rules = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if min(w, h) <= s.rule_max_thickness:
+            if max(w, h) >= s.rule_min_length:
+                rules.append(Rule(left, height - top, right, height - bottom))
+            continue
+        rules.extend(_outline_rules(obj, height, s))
+    return rules
+
+
+def _outline_rules(obj, height: float, s: ExtractSettings) -> list[Rule]:
+    """Axis-aligned edges of a stroked path such as a rectangle drawn around a cell."""
+    fill, stroke = pdfium_c.c_int(), pdfium_c.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+    if not stroke.value:
+        return []  # a filled area (cell shading) is not a border
+    matrix = obj.get_matrix()
+    points = []
+    x, y = pdfium_c.c_float(), pdfium_c.c_float()
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        points.append(matrix.on_point(x.value, y.value))
+    rules = []
+    for (ax, ay), (bx, by) in zip(points, points[1:]):
+        if abs(ax - bx) <= s.rule_max_thickness or abs(ay - by) <= s.rule_max_thickness:
+            x0, x1, y0, y1 = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
+            if max(x1 - x0, y1 - y0) >= s.rule_min_length:
+                rules.append(Rule(x0, height - y1, x1, height - y0))
+    return rules
+
+
+def _split_furniture(
+    segments: list[Segment], height: float, s: ExtractSettings
+) -> tuple[list[Segment], list[Segment]]:
+    """Set aside page numbers standing in the top or bottom band of the page."""
+    band = height * s.furniture_band
+    body, furniture = [], []
+    for seg in segments:
+        in_band = seg.bottom < band or seg.top > height - band
+        (furniture if in_band and _PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
+    return body, furniture

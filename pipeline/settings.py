@@ -1,0 +1,69 @@
+"""Every tolerance of the pipeline, named and gathered in one place.
+
+Defaults are tuned on the committed samples; `params.yaml` overrides them per section
+(`extract`, `assemble`, ...), so a maintainer can adjust a commune's layout without code.
+Distances are PDF points (1/72 inch); ratios are relative to the line height.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    # A gap wider than this many points between two characters on a line splits a word,
+    # even when the PDF has no space character there.
+    word_gap: float = 1.5
+    # Two words on one line farther apart than this belong to different cells (column gutter).
+    segment_gap: float = 7.0
+    # Tops within this many points are on the same text line.
+    line_tolerance: float = 2.5
+    # A path thinner than this is a ruling line; longer than `rule_min_length` to count.
+    rule_max_thickness: float = 2.5
+    rule_min_length: float = 8.0
+    # Rules whose positions differ by less than this are the same grid line.
+    rule_snap: float = 3.0
+    # Page numbers and running headers live in these top/bottom bands (fraction of page height).
+    furniture_band: float = 0.08
+    # In an unruled table, a line further below the previous one than the usual line pitch
+    # by more than this fraction of it starts a new block of text (a new cell).
+    block_gap_ratio: float = 0.2
+    # Fuzzy score (0-100) above which a cell is taken as a column heading.
+    header_score: float = 82.0
+    # Minimum columns a header must name to be taken as the synergy table's header.
+    header_min_columns: int = 4
+    # A table row ending less than this above the lowest text line of the document reaches the
+    # page end: only such a row can continue on the next page.
+    page_end_margin: float = 30.0
+    # How far above a rule a header may reach (a six-line heading at 10 pt fits).
+    header_max_height: float = 110.0
+
+
+@dataclass(frozen=True)
+class AssembleSettings:
+    # Column positions of two pages within this many points are the same table layout.
+    layout_tolerance: float = 12.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    assemble: AssembleSettings = field(default_factory=AssembleSettings)
+
+    @classmethod
+    def load(cls, path: Path | None) -> "Settings":
+        """Defaults overridden by the sections of a params.yaml, when there is one."""
+        if path is None or not path.exists():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        parts = {}
+        for f in fields(cls):
+            section_type = f.default_factory  # type: ignore[misc]
+            known = {x.name for x in fields(section_type)}
+            given = {k: v for k, v in (data.get(f.name) or {}).items() if k in known}
+            parts[f.name] = section_type(**given)
+        return cls(**parts)
