@@ -14,6 +14,16 @@ CELL_COLUMNS = (
     "realisation",
 )
 
+# The labels normalise writes; empty until a row is normalised.
+LABEL_COLUMNS = ("objectifs_norm", "mode_norm", "pilote_norm", "responsable_norm", "statut_norm", "avancement_pct")
+
+# Columns of synergies.csv: the output contract's, in its order, then our additions.
+OUTPUT_COLUMNS = (
+    "commune", "annee", "fichier_source", "empreinte_source", "page_debut", "page_fin", "ligne",
+    "id_synergie", *CELL_COLUMNS, *LABEL_COLUMNS, "a_verifier", "motifs_verification",
+    "entete_derniere_colonne", "strategie",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:

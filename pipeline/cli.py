@@ -1,0 +1,114 @@
+"""The command line: `synergies run`, `synergies debug`, `synergies score`.
+
+Messages are for the civil servants who run it: one plain line per document, in French.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from . import export
+from .pdf import DocumentError, read_pdf
+from .run import RunResult, run as run_pipeline, synergy_rows
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PARAMS_OPTION = typer.Option(Path("params.yaml"), "--params", help="Fichier de paramètres (défauts si absent).")
+
+
+def write_outputs(result: RunResult, out: Path) -> None:
+    export.write_csv(result.table, out / "synergies.csv")
+    export.write_parquet(result.table, out / "synergies.parquet")
+    rejects = pd.DataFrame([(r.fichier, r.raison) for r in result.rejects], columns=["fichier", "raison"])
+    export.write_csv(rejects, out / "rejects.csv")
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Fichiers ou dossiers (parcourus récursivement)."),
+    out: Path = typer.Option(..., "--out", help="Dossier de sortie."),
+    commune: Optional[str] = typer.Option(None, "--commune", help="Commune, si le document ne la dit pas."),
+    annee: Optional[int] = typer.Option(None, "--annee", help="Année du rapport, si le document ne la dit pas."),
+    params: Path = PARAMS_OPTION,
+) -> None:
+    """Extraire les synergies des rapports et écrire synergies.csv / .parquet dans OUT."""
+    settings = Settings.load(params)
+    try:
+        result = run_pipeline(inputs, settings, commune, annee)
+        write_outputs(result, out)
+    except KeyboardInterrupt:
+        err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
+        raise typer.Exit(130)
+    for reject in result.rejects:
+        err.print(f"[red]REJETÉ[/red] {reject.fichier} : {reject.raison}")
+    for doc in result.documents:
+        err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} pages, {len(doc.avertissements)} avertissement(s)")
+        for warning in doc.avertissements:
+            err.print(f"    - {warning}")
+    err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv"
+              + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else ""))
+    if result.rejects:
+        raise typer.Exit(1)
+
+
+@app.command()
+def debug(
+    file: Path = typer.Argument(..., help="Le PDF à examiner."),
+    page: int = typer.Option(..., "--page", help="Numéro de page (à partir de 1)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Image PNG à écrire (défaut : debug/FICHIER_pN.png)."),
+    scale: float = typer.Option(1.5, "--scale", help="Agrandissement du rendu."),
+    params: Path = PARAMS_OPTION,
+) -> None:
+    """Dessiner ce qui a été détecté sur une page : cellules, lignes, en-têtes ignorées, fusions."""
+    from .debug import draw_detection, render_page
+
+    settings = Settings.load(params)
+    try:
+        document = read_pdf(file, settings.extract)
+    except (DocumentError, OSError) as error:
+        err.print(f"{file} : {error}")
+        raise typer.Exit(1)
+    if not 1 <= page <= len(document.pages):
+        err.print(f"{file} : la page {page} n'existe pas (le document a {len(document.pages)} pages).")
+        raise typer.Exit(2)
+    assembly = synergy_rows(document, settings)
+    picture = draw_detection(render_page(file, page, scale), document.pages[page - 1], assembly, scale)
+    target = out or Path("debug") / f"{file.stem}_p{page}.png"
+    export.write_atomic(target, lambda tmp: picture.save(tmp, format="PNG"))
+    counts = {d: sum(1 for f, x in assembly.decisions if f.page == page and x == d) for d in ("ligne", "suite", "entete", "ignore")}
+    err.print(f"{target} : {counts['ligne']} ligne(s), {counts['suite']} suite(s) fusionnée(s), "
+              f"{counts['entete']} en-tête(s) ignorée(s), {counts['ignore']} fragment(s) ignoré(s)")
+
+
+@app.command()
+def score(
+    output: Path = typer.Argument(..., help="synergies.csv produit par `run`."),
+    reference: Path = typer.Argument(..., help="CSV de référence (mêmes colonnes de cellules)."),
+    fichier: Optional[str] = typer.Option(None, "--fichier", help="Ne garder que les lignes de ce fichier source."),
+) -> None:
+    """Comparer une sortie à une référence, cellule par cellule."""
+    from .score import score as score_tables
+
+    table = pd.read_csv(output, dtype=str, keep_default_na=False)
+    if fichier:
+        table = table[table["fichier_source"] == fichier]
+    result = score_tables(table, pd.read_csv(reference, dtype=str, keep_default_na=False))
+    print(result.summary())
+    for ligne, column, want, got in result.mismatches:
+        print(f"  ligne {ligne} {column}\n    attendu : {want}\n    obtenu  : {got}")
+
+
+def main() -> None:
+    app(prog_name="synergies")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
