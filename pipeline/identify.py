@@ -11,7 +11,7 @@ _TITLE_COMMUNE = re.compile(
     r"\b(?:Ville|Commune|CPAS)\s+(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|du\s+|des\s+)?"
     r"([A-ZÀ-Ý][\w'’À-ÿ-]*(?:[ -](?:sur|sous|en|lez|la|le|les|l['’]|[A-ZÀ-Ý][\w'’À-ÿ-]*))*)"
 )
-_GENERIC_FOLDERS = {"raw", "data", "donnees", "rapports", "reports", "input", "inputs", "pdf"}
+_GENERIC_FOLDERS = {"raw", "data", "donnees", "rapports", "reports", "input", "inputs", "pdf", ".", ".."}
 
 
 def year_from_path(path: PurePath) -> int | None:
@@ -24,12 +24,17 @@ def year_from_path(path: PurePath) -> int | None:
 
 
 def commune_from_path(path: PurePath) -> str | None:
-    """raw/mons/2020/x.pdf -> 'Mons'; mons_2020.pdf -> 'Mons'."""
-    for part in reversed(path.parent.parts):
-        if not _YEAR.fullmatch(part) and part.lower() not in _GENERIC_FOLDERS and part not in (".", ".."):
-            return part.replace("_", " ").replace("-", " ").title()
-    stem = _YEAR.split(path.stem)[0].strip("_- ")
-    return stem.replace("_", " ").replace("-", " ").title() or None
+    """The name beside a year: raw/mons/2020/x.pdf -> 'Mons'; la_hulpe_2020.pdf -> 'La Hulpe'."""
+    parts = path.parts
+    for i in range(len(parts) - 1, 0, -1):
+        if _YEAR.fullmatch(parts[i]) and parts[i - 1].lower() not in _GENERIC_FOLDERS:
+            return _as_name(parts[i - 1])
+    before_year = _YEAR.split(path.stem)
+    return _as_name(before_year[0]) if len(before_year) > 1 and before_year[0].strip("_- ") else None
+
+
+def _as_name(part: str) -> str:
+    return part.replace("_", " ").replace("-", " ").strip().title()
 
 
 def year_from_text(text: str) -> int | None:

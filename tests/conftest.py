@@ -1,0 +1,17 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+REFERENCE = ROOT / "tests" / "reference" / "mons_synergies_reference.csv"
+SAMPLES = {
+    "regle": RAW / "mons" / "2020" / "mons_2020_regle.pdf",
+    "sans_filets": RAW / "mons" / "2020" / "mons_2020_sans_filets.pdf",
+}
+
+
+@pytest.fixture(scope="session")
+def reference() -> pd.DataFrame:
+    return pd.read_csv(REFERENCE, dtype=str, keep_default_na=False)

@@ -1,0 +1,97 @@
+"""The command line on good and bad documents: one line per rejected file, the others processed."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from .conftest import ROOT, SAMPLES
+
+
+def synergies(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def bad_inputs(tmp_path_factory) -> Path:
+    """A folder mixing one good report with each kind of bad input."""
+    folder = tmp_path_factory.mktemp("entrees")
+    shutil.copy(SAMPLES["regle"], folder / "mons_2020.pdf")
+    (folder / "vide.pdf").write_bytes(b"")
+    (folder / "texte.pdf").write_text("Ceci n'est pas un PDF.\n", encoding="utf-8")
+    data = SAMPLES["regle"].read_bytes()
+    (folder / "tronque.pdf").write_bytes(data[: len(data) // 3])
+    writer = PdfWriter(clone_from=PdfReader(SAMPLES["regle"]))
+    writer.encrypt(user_password="secret", owner_password="secret")
+    with open(folder / "protege.pdf", "wb") as fh:
+        writer.write(fh)
+    shutil.copy(ROOT / "tests" / "data" / "sans_tableau.pdf", folder / "sans_tableau.pdf")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def bad_run(bad_inputs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("sortie")
+    return synergies("run", bad_inputs, "--out", out), out
+
+
+def test_each_bad_document_is_rejected_with_its_reason(bad_run):
+    done, out = bad_run
+    rejects = pd.read_csv(out / "rejects.csv", dtype=str).set_index("fichier")["raison"]
+    reasons = {Path(name).name: reason for name, reason in rejects.items()}
+    assert set(reasons) == {"vide.pdf", "texte.pdf", "tronque.pdf", "protege.pdf", "sans_tableau.pdf"}
+    assert "vide" in reasons["vide.pdf"]
+    assert "pas un PDF" in reasons["texte.pdf"]
+    assert "tronqué" in reasons["tronque.pdf"]
+    assert "mot de passe" in reasons["protege.pdf"]
+    assert "aucun tableau" in reasons["sans_tableau.pdf"]
+
+
+def test_bad_documents_do_not_stop_the_good_one(bad_run):
+    done, out = bad_run
+    assert done.returncode == 1
+    table = pd.read_csv(out / "synergies.csv")
+    assert len(table) == 35 and set(table["fichier_source"].map(lambda p: Path(p).name)) == {"mons_2020.pdf"}
+    assert (out / "synergies.parquet").exists()
+
+
+def test_rejections_are_one_plain_line_each_without_traceback(bad_run):
+    done, _ = bad_run
+    assert "Traceback" not in done.stderr
+    rejected = [line for line in done.stderr.splitlines() if line.startswith("REJETÉ")]
+    assert len(rejected) == 5
+    assert all(" : " in line for line in rejected)
+
+
+def test_all_good_documents_exit_zero_with_a_summary_per_document(tmp_path):
+    done = synergies("run", "raw", "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    for path in SAMPLES.values():
+        assert any(line.startswith(path.relative_to(ROOT).as_posix() + " : 35 lignes, 8 pages")
+                   for line in done.stderr.splitlines()), done.stderr
+    parquet = pd.read_parquet(tmp_path / "synergies.parquet")
+    csv = pd.read_csv(tmp_path / "synergies.csv", dtype=str, keep_default_na=False)
+    assert len(parquet) == len(csv) == 70
+    assert parquet["synergie"].tolist() == csv["synergie"].tolist()
+
+
+def test_usage_error_exits_two():
+    done = synergies("run", "raw")  # --out is required
+    assert done.returncode == 2
+
+
+def test_debug_draws_the_detection_of_a_page(tmp_path):
+    from PIL import Image
+
+    target = tmp_path / "page7.png"
+    done = synergies("debug", SAMPLES["sans_filets"], "--page", "7", "--out", target)
+    assert done.returncode == 0, done.stderr
+    assert "1 suite(s) fusionnée(s)" in done.stderr and "1 en-tête(s) ignorée(s)" in done.stderr
+    image = Image.open(target).convert("RGB")
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 24)}
+    assert (200, 0, 200) in colours and (230, 120, 0) in colours  # merge and dropped header drawn
