@@ -5,17 +5,23 @@ Messages are for the civil servants who run it: one plain line per document, in 
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from . import export
 from .pdf import DocumentError, read_pdf
-from .run import RunResult, run as run_pipeline, synergy_rows
+from .assemble import assemble
+from .cache import ExtractionCache
+from .extract import extract_fragments
+from .run import RunResult, run as run_pipeline
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.")
@@ -31,6 +37,18 @@ def write_outputs(result: RunResult, out: Path) -> None:
     export.write_csv(rejects, out / "rejects.csv")
 
 
+@contextmanager
+def progress_reporter():
+    """A progress bar on a terminal; a plain line per document otherwise (logs, CI)."""
+    if not err.is_terminal:
+        yield lambda name: err.print(f"lu : {name}")
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task("Lecture des documents", total=None)
+        yield lambda name: bar.advance(task)
+
+
 @app.command()
 def run(
     inputs: list[Path] = typer.Argument(..., help="Fichiers ou dossiers (parcourus récursivement)."),
@@ -38,11 +56,16 @@ def run(
     commune: Optional[str] = typer.Option(None, "--commune", help="Commune, si le document ne la dit pas."),
     annee: Optional[int] = typer.Option(None, "--annee", help="Année du rapport, si le document ne la dit pas."),
     params: Path = PARAMS_OPTION,
+    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Documents lus en parallèle (défaut : tous les cœurs)."),
+    cache: Path = typer.Option(Path("interim/cache"), "--cache", help="Cache des documents déjà lus."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Tout relire, sans lire ni écrire le cache."),
 ) -> None:
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet dans OUT."""
     settings = Settings.load(params)
     try:
-        result = run_pipeline(inputs, settings, commune, annee)
+        with progress_reporter() as progress:
+            result = run_pipeline(inputs, settings, commune, annee,
+                                  None if no_cache else ExtractionCache(cache), max(1, jobs), progress)
         write_outputs(result, out)
     except KeyboardInterrupt:
         err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
@@ -79,7 +102,7 @@ def debug(
     if not 1 <= page <= len(document.pages):
         err.print(f"{file} : la page {page} n'existe pas (le document a {len(document.pages)} pages).")
         raise typer.Exit(2)
-    assembly = synergy_rows(document, settings)
+    assembly = assemble(extract_fragments(document.pages, settings.extract), settings)
     picture = draw_detection(render_page(file, page, scale), document.pages[page - 1], assembly, scale)
     target = out or Path("debug") / f"{file.stem}_p{page}.png"
     export.write_atomic(target, lambda tmp: picture.save(tmp, format="PNG"))

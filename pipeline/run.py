@@ -1,24 +1,31 @@
-"""The run: documents in, one table out. Each document is read (I/O), then passed through the
-pure stages extract -> assemble -> clean, and all rows are normalised and validated together.
-One document that fails is reported in the rejects and never stops the others.
+"""The run: documents in, one table out.
+
+Two halves. `extract_documents` does the expensive reading, one document per process
+(`--jobs`), each result kept in the per-document cache. `assemble_documents` then turns the
+extractions into rows with pure functions (assemble -> clean -> provenance). `synergies run` and
+the DVC stages both call these same functions. One document that fails is reported in the
+rejects and never stops the others.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .assemble import Assembly, assemble
+from .cache import Extraction, ExtractionCache, extraction_key
 from .clean import clean_row
 from .extract import extract_fragments
 from .identify import identify
 from .ids import synergy_id
 from .model import LABEL_COLUMNS, OUTPUT_COLUMNS
-from .pdf import DocumentError, PdfDocument, read_pdf
-from .settings import Settings
+from .pdf import DocumentError, read_pdf
+from .settings import ExtractSettings, Settings
 
 DOCUMENT_SUFFIXES = {".pdf"}
 
@@ -78,9 +85,80 @@ def find_documents(inputs: list[Path]) -> tuple[list[Path], list[Reject]]:
     return found, missing
 
 
-def synergy_rows(document: PdfDocument, settings: Settings) -> Assembly:
-    """The pure heart of a run for one document: pages to cleaned synergy rows."""
-    assembly = assemble(extract_fragments(document.pages, settings.extract), settings)
+def extract_document(path: Path, settings: ExtractSettings) -> Extraction:
+    """Read one document and find its table fragments; raises DocumentError with the reason."""
+    document = read_pdf(path, settings)
+    return Extraction(
+        pages=len(document.pages),
+        fragments=tuple(extract_fragments(document.pages, settings)),
+        title="\n".join(seg.text for seg in document.pages[0].segments),
+        metadata_title=document.metadata.get("Title", ""),
+    )
+
+
+def _extract_or_reason(path: Path, settings: ExtractSettings) -> Extraction | str:
+    """For worker processes: an extraction, or the reason it failed (exceptions stay here)."""
+    try:
+        return extract_document(path, settings)
+    except DocumentError as err:
+        return str(err)
+    except OSError as err:
+        return f"lecture impossible ({err.strerror or err})"
+
+
+def extract_documents(
+    inputs: list[Path],
+    settings: Settings,
+    cache: ExtractionCache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[tuple[Source, Extraction]], list[Reject]]:
+    """Every document's extraction, in input order, from the cache or read anew."""
+    paths, rejects = find_documents(inputs)
+    key = extraction_key(settings.extract)
+    sources: list[Source] = []
+    for path in paths:
+        try:
+            sources.append(Source(path, shown_path(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+        except OSError as err:
+            rejects.append(Reject(shown_path(path), f"lecture impossible ({err.strerror or err})"))
+    results: dict[int, Extraction | str] = {}
+    for i, source in enumerate(sources):
+        cached = cache.get(source.sha256, key) if cache else None
+        if cached is not None:
+            results[i] = cached
+            if progress:
+                progress(source.shown)
+    todo = [i for i in range(len(sources)) if i not in results]
+
+    def done(i: int, outcome: Extraction | str) -> None:
+        results[i] = outcome
+        if cache and isinstance(outcome, Extraction):
+            cache.put(sources[i].sha256, key, outcome)
+        if progress:
+            progress(sources[i].shown)
+
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {i: pool.submit(_extract_or_reason, sources[i].path, settings.extract) for i in todo}
+            for i, future in futures.items():
+                done(i, future.result())
+    else:
+        for i in todo:
+            done(i, _extract_or_reason(sources[i].path, settings.extract))
+    extracted = []
+    for i, source in enumerate(sources):
+        outcome = results[i]
+        if isinstance(outcome, str):
+            rejects.append(Reject(source.shown, outcome))
+        else:
+            extracted.append((source, outcome))
+    return extracted, rejects
+
+
+def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
+    """The pure heart of a run for one document: fragments to cleaned synergy rows."""
+    assembly = assemble(list(extraction.fragments), settings)
     assembly.rows = [clean_row(row) for row in assembly.rows]
     return assembly
 
@@ -124,35 +202,43 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def process_document(path: Path, settings: Settings, commune: str | None, annee: int | None
-                     ) -> tuple[pd.DataFrame, DocumentReport]:
-    """Read one document and turn it into rows; raises DocumentError with the reason."""
-    data = path.read_bytes()
-    source = Source(path, shown_path(path), hashlib.sha256(data).hexdigest())
-    document = read_pdf(path, settings.extract)
-    assembly = synergy_rows(document, settings)
-    if not assembly.rows:
-        raise DocumentError("aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)")
-    title = "\n".join(seg.text for seg in document.pages[0].segments)
-    found_commune, found_year = identify(Path(source.shown), title, document.metadata.get("Title", ""))
-    frame = document_frame(assembly, source, commune or found_commune, annee or found_year)
-    warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
-    return frame, DocumentReport(source.shown, len(document.pages), len(frame), warnings)
-
-
-def run(inputs: list[Path], settings: Settings, commune: str | None = None, annee: int | None = None) -> RunResult:
-    paths, rejects = find_documents(inputs)
-    frames, reports = [], []
-    for path in paths:
-        try:
-            frame, report = process_document(path, settings, commune, annee)
-        except DocumentError as err:
-            rejects.append(Reject(shown_path(path), str(err)))
+def assemble_documents(
+    extracted: list[tuple[Source, Extraction]], settings: Settings, commune: str | None = None, annee: int | None = None
+) -> tuple[pd.DataFrame, list[DocumentReport], list[Reject]]:
+    """All documents' rows in one table, a report per document, and those with no synergy table."""
+    frames, reports, rejects = [], [], []
+    for source, extraction in extracted:
+        assembly = synergy_rows(extraction, settings)
+        if not assembly.rows:
+            rejects.append(Reject(source.shown, "aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)"))
             continue
-        except OSError as err:
-            rejects.append(Reject(shown_path(path), f"lecture impossible ({err.strerror or err})"))
-            continue
+        found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
+        frame = document_frame(assembly, source, commune or found_commune, annee or found_year)
+        warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
         frames.append(frame)
-        reports.append(report)
+        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings))
     table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
-    return RunResult(table, reports, rejects)
+    return table, reports, rejects
+
+
+def run(
+    inputs: list[Path],
+    settings: Settings,
+    commune: str | None = None,
+    annee: int | None = None,
+    cache: ExtractionCache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    extracted, rejects = extract_documents(inputs, settings, cache, jobs, progress)
+    table, reports, empty = assemble_documents(extracted, settings, commune, annee)
+    return RunResult(table, reports, rejects + empty)
+
+
+def process_document(path: Path, settings: Settings, commune: str | None = None, annee: int | None = None
+                     ) -> tuple[pd.DataFrame, DocumentReport]:
+    """One document through the whole run, without cache (tests, scripts); DocumentError if rejected."""
+    result = run([path], settings, commune, annee)
+    if result.rejects:
+        raise DocumentError(result.rejects[0].raison)
+    return result.table, result.documents[0]

@@ -1,0 +1,75 @@
+"""The per-document cache: a document's extraction, kept under interim/ and reused while neither
+the document's bytes nor the parameters that shape extraction change.
+
+Entries are JSON files named by the document's sha256 and a hash of those parameters. They are
+written atomically; an entry that does not parse (a crash, a truncated copy) is treated as missing
+and rebuilt. Deleting the whole folder is always safe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .export import write_text
+from .model import Fragment
+from .settings import ExtractSettings
+
+# Bump when the extraction code changes what it produces for the same document.
+EXTRACTION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What is kept of a document once read: its fragments and the text that names it."""
+
+    pages: int
+    fragments: tuple[Fragment, ...]
+    title: str  # text of the first page, for the commune and the year
+    metadata_title: str
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Extraction":
+        data = json.loads(text)
+        fragments = tuple(
+            Fragment(**{**f, "cells": tuple(f["cells"]), "columns": tuple(tuple(c) for c in f["columns"])})
+            for f in data["fragments"]
+        )
+        return cls(data["pages"], fragments, data["title"], data["metadata_title"])
+
+
+def extraction_key(settings: ExtractSettings) -> str:
+    """A hash of everything besides the document that shapes its extraction."""
+    headings = resources.files("schemas").joinpath("colonnes.yaml").read_text(encoding="utf-8")
+    material = json.dumps([EXTRACTION_VERSION, dataclasses.asdict(settings), headings], sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+class ExtractionCache:
+    """Extractions stored as interim/cache/<sha256>-<parameters>.json."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, sha256: str, key: str) -> Path:
+        return self.folder / f"{sha256}-{key}.json"
+
+    def get(self, sha256: str, key: str) -> Extraction | None:
+        path = self.path(sha256, key)
+        try:
+            return Extraction.from_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)  # damaged: rebuilt by the caller
+            return None
+
+    def put(self, sha256: str, key: str, extraction: Extraction) -> None:
+        write_text(extraction.to_json(), self.path(sha256, key))
