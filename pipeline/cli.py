@@ -16,25 +16,19 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from . import export
+from . import export, stages
 from .pdf import DocumentError, read_pdf
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
-from .run import RunResult, run as run_pipeline
+from .run import run as run_pipeline
+from .stages import write_outputs
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PARAMS_OPTION = typer.Option(Path("params.yaml"), "--params", help="Fichier de paramètres (défauts si absent).")
-
-
-def write_outputs(result: RunResult, out: Path) -> None:
-    export.write_csv(result.table, out / "synergies.csv")
-    export.write_parquet(result.table, out / "synergies.parquet")
-    rejects = pd.DataFrame([(r.fichier, r.raison) for r in result.rejects], columns=["fichier", "raison"])
-    export.write_csv(rejects, out / "rejects.csv")
 
 
 @contextmanager
@@ -66,7 +60,7 @@ def run(
         with progress_reporter() as progress:
             result = run_pipeline(inputs, settings, commune, annee,
                                   None if no_cache else ExtractionCache(cache), max(1, jobs), progress)
-        write_outputs(result, out)
+        write_outputs(result.table, result.rejects, out)
     except KeyboardInterrupt:
         err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
         raise typer.Exit(130)
@@ -80,6 +74,31 @@ def run(
               + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else ""))
     if result.rejects:
         raise typer.Exit(1)
+
+
+etape = typer.Typer(help="Étapes séparées du pipeline, appelées par dvc.yaml.")
+app.add_typer(etape, name="etape")
+
+
+@etape.command("extract")
+def etape_extract(inputs: list[Path], interim: Path = typer.Option(Path("interim"), "--interim"),
+                  params: Path = PARAMS_OPTION,
+                  jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j")) -> None:
+    """Lire les documents (cache par document) et écrire interim/extraits.json."""
+    stages.stage_extract(inputs, interim, Settings.load(params), max(1, jobs))
+
+
+@etape.command("assemble")
+def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION) -> None:
+    """Des fragments aux lignes : interim/lignes.parquet et interim/rejets.csv."""
+    stages.stage_assemble(interim, Settings.load(params))
+
+
+@etape.command("export")
+def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
+                 out: Path = typer.Option(Path("output"), "--out")) -> None:
+    """Écrire output/synergies.csv, synergies.parquet et rejects.csv."""
+    stages.stage_export(interim, out)
 
 
 @app.command()

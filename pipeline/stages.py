@@ -1,0 +1,73 @@
+"""The DVC driver: each stage of dvc.yaml reads its inputs from interim/, calls the same functions
+as `synergies run`, and writes its outputs atomically. One code path, two drivers.
+
+    extract   raw/ -> interim/cache/ (per document) + interim/extraits.json
+    assemble  -> interim/lignes.parquet + interim/rejets.csv
+    export    -> output/synergies.csv, output/synergies.parquet, output/rejects.csv
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from . import export
+from .cache import ExtractionCache, extraction_key
+from .run import Reject, Source, assemble_documents, extract_documents
+from .settings import Settings
+
+MANIFEST = "extraits.json"
+ROWS = "lignes.parquet"
+REJECTS = "rejets.csv"
+
+
+def _rejects_frame(rejects: list[Reject]) -> pd.DataFrame:
+    return pd.DataFrame([(r.fichier, r.raison) for r in rejects], columns=["fichier", "raison"])
+
+
+def _read_rejects(path: Path) -> list[Reject]:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [Reject(f, r) for f, r in zip(frame["fichier"], frame["raison"])]
+
+
+def write_frame(frame: pd.DataFrame, target: Path) -> None:
+    export.write_atomic(target, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def stage_extract(inputs: list[Path], interim: Path, settings: Settings, jobs: int) -> None:
+    cache = ExtractionCache(interim / "cache")
+    extracted, rejects = extract_documents(inputs, settings, cache, jobs)
+    manifest = {
+        "cle": extraction_key(settings.extract),
+        "documents": [{"chemin": str(s.path), "fichier": s.shown, "empreinte": s.sha256} for s, _ in extracted],
+        "rejets": [{"fichier": r.fichier, "raison": r.raison} for r in rejects],
+    }
+    export.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), interim / MANIFEST)
+
+
+def stage_assemble(interim: Path, settings: Settings) -> None:
+    manifest = json.loads((interim / MANIFEST).read_text(encoding="utf-8"))
+    cache = ExtractionCache(interim / "cache")
+    extracted = []
+    for doc in manifest["documents"]:
+        extraction = cache.get(doc["empreinte"], manifest["cle"])
+        if extraction is None:
+            raise SystemExit(f"{doc['fichier']} : extraction absente du cache, relancez l'étape extract")
+        extracted.append((Source(Path(doc["chemin"]), doc["fichier"], doc["empreinte"]), extraction))
+    table, _, empty = assemble_documents(extracted, settings)
+    rejects = [Reject(r["fichier"], r["raison"]) for r in manifest["rejets"]] + empty
+    write_frame(table, interim / ROWS)
+    export.write_csv(_rejects_frame(rejects), interim / REJECTS)
+
+
+def stage_export(interim: Path, out: Path, table_name: str = ROWS) -> None:
+    table = pd.read_parquet(interim / table_name)
+    write_outputs(table, _read_rejects(interim / REJECTS), out)
+
+
+def write_outputs(table: pd.DataFrame, rejects: list[Reject], out: Path) -> None:
+    export.write_csv(table, out / "synergies.csv")
+    export.write_parquet(table, out / "synergies.parquet")
+    export.write_csv(_rejects_frame(rejects), out / "rejects.csv")
