@@ -18,6 +18,7 @@ from .model import PageContent, Rule, Segment
 from .settings import ExtractSettings
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": ""})
+_WORD = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
@@ -70,35 +71,51 @@ def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> P
 
 
 def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> list[Segment]:
-    """Characters grouped into words: split on spaces, line changes and wide gaps."""
-    text = textpage.get_text_range().translate(_LIGATURES)
-    count = textpage.count_chars()
+    """Words: runs of non-space characters of the page's text, with their boxes.
+
+    Only a word's first and last characters are measured (the hot path: two calls per word
+    instead of one per character); a word whose ends disagree (two lines, or too wide for its
+    length, i.e. a gap pdfium did not mark with a space) is measured character by character.
+    """
+    text = textpage.get_text_range()
+    count = min(textpage.count_chars(), len(text))
+    rect = pdfium_c.FS_RECTF()
+    words: list[Segment] = []
+    for match in _WORD.finditer(text, 0, count):
+        first, last = match.start(), match.end() - 1
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)
+        x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, last, rect)
+        x1, last_top = rect.right, height - rect.top
+        width_limit = (last - first + 1) * (bottom - top) + s.word_gap
+        if abs(last_top - top) <= s.line_tolerance and 0 <= x1 - x0 <= width_limit:
+            words.append(Segment(match.group().translate(_LIGATURES), x0, top, x1, max(bottom, height - rect.bottom)))
+        else:
+            words.extend(_measured_words(textpage, text, first, last + 1, height, s))
+    return words
+
+
+def _measured_words(
+    textpage: pdfium.PdfTextPage, text: str, start: int, stop: int, height: float, s: ExtractSettings
+) -> list[Segment]:
+    """Characters start..stop grouped into words: split on line changes and wide gaps."""
     rect = pdfium_c.FS_RECTF()
     words: list[Segment] = []
     chars: list[str] = []
     box = [0.0, 0.0, 0.0, 0.0]
-
-    def flush() -> None:
-        if chars:
-            words.append(Segment("".join(chars), box[0], box[1], box[2], box[3]))
-            chars.clear()
-
-    for i in range(min(count, len(text))):
-        ch = text[i]
-        if ch.isspace():
-            flush()
-            continue
+    for i in range(start, stop):
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
         x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
         if chars and (x0 - box[2] > s.word_gap or abs(top - box[1]) > s.line_tolerance or x1 < box[0]):
-            flush()
+            words.append(Segment("".join(chars).translate(_LIGATURES), *box))
+            chars.clear()
         if chars:
-            box[2], box[3] = max(box[2], x1), max(box[3], bottom)
-            box[1] = min(box[1], top)
+            box[1], box[2], box[3] = min(box[1], top), max(box[2], x1), max(box[3], bottom)
         else:
             box[:] = [x0, top, x1, bottom]
-        chars.append(ch)
-    flush()
+        chars.append(text[i])
+    if chars:
+        words.append(Segment("".join(chars).translate(_LIGATURES), *box))
     return words
 
 
