@@ -10,6 +10,7 @@ rejects and never stops the others.
 from __future__ import annotations
 
 import hashlib
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -97,13 +98,20 @@ def extract_document(path: Path, settings: ExtractSettings) -> Extraction:
 
 
 def _extract_or_reason(path: Path, settings: ExtractSettings) -> Extraction | str:
-    """For worker processes: an extraction, or the reason it failed (exceptions stay here)."""
+    """An extraction, or the reason it failed: no exception leaves a document's reading."""
     try:
         return extract_document(path, settings)
     except DocumentError as err:
         return str(err)
     except OSError as err:
         return f"lecture impossible ({err.strerror or err})"
+    except Exception as err:  # a document from the wild can trip any library: never stop the others
+        return f"erreur inattendue pendant la lecture ({type(err).__name__}: {err}) ; signalez-la avec ce fichier"
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them and reports once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def extract_documents(
@@ -139,7 +147,7 @@ def extract_documents(
             progress(sources[i].shown)
 
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupt) as pool:
             futures = {i: pool.submit(_extract_or_reason, sources[i].path, settings.extract) for i in todo}
             for i, future in futures.items():
                 done(i, future.result())
