@@ -50,9 +50,32 @@ class AssembleSettings:
 
 
 @dataclass(frozen=True)
+class NormaliseSettings:
+    # Fuzzy scores are rapidfuzz ratios (0-100) between a vocabulary synonym and words of a cell,
+    # compared folded (no case, accents, punctuation or spaces).
+    # A label scoring at least this is written without review; below it, the label is written
+    # and the row flagged "correspondance incertaine".
+    confident_score: float = 90.0
+    # Below this, words are not taken as naming the synonym at all.
+    min_score: float = 85.0
+    # Words of a synonym with at most this many letters (VM, DG, CPAS, Ville, Moyens, Réalisé)
+    # must be written exactly: one letter off in a short word is another word ("cas",
+    # "moyen terme", "réaliser"). Longer words tolerate a typo ("Coopératf").
+    exact_length: int = 8
+    # In columns that also hold descriptions (objectif, réalisation), an unmatched cell is flagged
+    # only when it has at most this many words: a short cell was meant as a label, a sentence is
+    # a description.
+    short_cell_words: int = 3
+    # A percentage counts as the progress only with at most this many words before it in the
+    # last column ("100%", "Réalisé à 80 %", "Taux de réalisation : 75 %").
+    percent_lead_words: int = 3
+
+
+@dataclass(frozen=True)
 class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
+    normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":
