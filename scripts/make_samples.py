@@ -17,6 +17,10 @@ Outputs:
   raw/mons/2020/mons_2020_regle.pdf       every cell border drawn
   raw/mons/2020/mons_2020_sans_filets.pdf no borders, one rule under each header row
   tests/data/sans_tableau.pdf             title page, prose and a budget table only
+  raw/mons/2020/mons_2020.docx            the ruled report as built, before conversion
+  raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
+
+`make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone.
 """
 from __future__ import annotations
 
@@ -321,6 +325,17 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
         shutil.copyfile(Path(out) / (docx_path.stem + ".pdf"), pdf_path)
 
 
+def docx_to_odt(docx_path: Path, odt_path: Path) -> None:
+    """The same LibreOffice conversion, to OpenDocument text (the ODT sample)."""
+    with tempfile.TemporaryDirectory(prefix="lo_profile_") as profile, \
+            tempfile.TemporaryDirectory(prefix="lo_out_") as out:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "odt", "--outdir", out, str(docx_path)],
+                       check=True, capture_output=True, timeout=180)
+        odt_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(out) / (docx_path.stem + ".odt"), odt_path)
+
+
 # ---------------------------------------------------------------- checking
 def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
     """Map every body word of the synergy tables back to its reference row.
@@ -433,9 +448,25 @@ def build_sans_tableau(pdf_path: Path, *, year: int = 2020, commune: str = "Mons
 MONS_2020_TABLES = [range(1, 11), range(11, 21), range(21, 30), range(30, 36)]
 
 
+def build_office_samples() -> None:
+    """The ruled Mons 2020 report as DOCX (python-docx's own output) and as ODT (LibreOffice's
+    conversion of it), for the readers of structured documents; no PDF is written."""
+    out = ROOT / "raw/mons/2020"
+    out.mkdir(parents=True, exist_ok=True)
+    doc = build_document(load_rows(), ruled=True, year=2020, commune="Mons", tables=MONS_2020_TABLES,
+                         repeat_header=[True, True, False, True], gaps=[0, 12, 12, 12])
+    doc.save(out / "mons_2020.docx")
+    docx_to_odt(out / "mons_2020.docx", out / "mons_2020.odt")
+    for path in (out / "mons_2020.docx", out / "mons_2020.odt"):
+        print(f"{shown(path)}: {path.stat().st_size} bytes")
+
+
 def main() -> None:
     if not shutil.which("soffice"):
         sys.exit("LibreOffice (soffice) is required to rebuild the samples")
+    if sys.argv[1:] == ["office"]:
+        build_office_samples()
+        return
     rows = load_rows()
     by_line = {r["ligne"]: r for r in rows}
     stale = [k for k, v in LAYOUT.items() if norm(v.replace("\n", " ")) != norm(by_line[k[0]][k[1]])]
@@ -449,6 +480,7 @@ def main() -> None:
     build_report(rows, out / "mons_2020_regle.pdf", ruled=True, gaps=[0, 12, 12, 12], **common)
     build_report(rows, out / "mons_2020_sans_filets.pdf", ruled=False, gaps=[0, 12, 24, 12], **common)
     build_sans_tableau(ROOT / "tests/data/sans_tableau.pdf")
+    build_office_samples()
 
 
 if __name__ == "__main__":
