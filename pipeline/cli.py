@@ -21,7 +21,7 @@ from .pdf import DocumentError, read_pdf
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
-from .run import run as run_pipeline
+from .run import OFFICE_READERS, run as run_pipeline
 from .stages import write_outputs
 from .settings import Settings
 
@@ -53,6 +53,7 @@ def run(
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Documents lus en parallèle (défaut : tous les cœurs)."),
     cache: Path = typer.Option(Path("interim/cache"), "--cache", help="Cache des documents déjà lus."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Tout relire, sans lire ni écrire le cache."),
+    strict: bool = typer.Option(False, "--strict", help="Code de sortie 3 si un contrôle du contrat échoue."),
 ) -> None:
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet dans OUT."""
     settings = Settings.load(params)
@@ -60,20 +61,26 @@ def run(
         with progress_reporter() as progress:
             result = run_pipeline(inputs, settings, commune, annee,
                                   None if no_cache else ExtractionCache(cache), max(1, jobs), progress)
-        write_outputs(result.table, result.rejects, out)
+        write_outputs(result.table, result.rejects, result.failures, out)
     except KeyboardInterrupt:
         err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
         raise typer.Exit(130)
     for reject in result.rejects:
         err.print(f"[red]REJETÉ[/red] {reject.fichier} : {reject.raison}")
     for doc in result.documents:
-        err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} pages, {len(doc.avertissements)} avertissement(s)")
+        unit = "tableaux" if Path(doc.fichier).suffix.lower() in OFFICE_READERS else "pages"
+        err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
+                  f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)")
         for warning in doc.avertissements:
             err.print(f"    - {warning}")
     err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv"
-              + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else ""))
+              + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else "")
+              + (f" ; {len(result.failures)} contrôle(s) échoué(s), voir {out}/validation_report.md"
+                 if len(result.failures) else ""))
     if result.rejects:
         raise typer.Exit(1)
+    if strict and len(result.failures):
+        raise typer.Exit(3)
 
 
 etape = typer.Typer(help="Étapes séparées du pipeline, appelées par dvc.yaml.")
@@ -94,10 +101,22 @@ def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), p
     stages.stage_assemble(interim, Settings.load(params))
 
 
+@etape.command("normalise")
+def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION) -> None:
+    """Libellés normalisés et motifs de vérification : interim/normalisees.parquet."""
+    stages.stage_normalise(interim, Settings.load(params))
+
+
+@etape.command("validate")
+def etape_validate(interim: Path = typer.Option(Path("interim"), "--interim")) -> None:
+    """Contrôles du contrat (pandera) : interim/validees.parquet et interim/echecs.parquet."""
+    stages.stage_validate(interim)
+
+
 @etape.command("export")
 def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
                  out: Path = typer.Option(Path("output"), "--out")) -> None:
-    """Écrire output/synergies.csv, synergies.parquet et rejects.csv."""
+    """Écrire output/synergies.csv, synergies.parquet, rejects.csv et validation_report.*."""
     stages.stage_export(interim, out)
 
 

@@ -1,9 +1,9 @@
 """The run: documents in, one table out.
 
-Two halves. `extract_documents` does the expensive reading, one document per process
-(`--jobs`), each result kept in the per-document cache. `assemble_documents` then turns the
-extractions into rows with pure functions (assemble -> clean -> provenance). `synergies run` and
-the DVC stages both call these same functions. One document that fails is reported in the
+`extract_documents` does the expensive reading, one document per process (`--jobs`), each result
+kept in the per-document cache. `assemble_documents` turns the extractions into rows with pure
+functions (assemble -> clean -> provenance), then `normalise_and_validate` labels and checks the
+whole table. `synergies run` and the DVC stages both call these same functions. One document that fails is reported in the
 rejects and never stops the others.
 """
 
@@ -25,10 +25,14 @@ from .extract import extract_fragments
 from .identify import identify
 from .ids import synergy_id
 from .model import LABEL_COLUMNS, OUTPUT_COLUMNS
+from .normalise import normalise
+from .office import read_docx, read_odt
 from .pdf import DocumentError, read_pdf
 from .settings import ExtractSettings, Settings
+from .validate import validate
 
-DOCUMENT_SUFFIXES = {".pdf"}
+OFFICE_READERS = {".docx": read_docx, ".odt": read_odt}
+DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS}
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class DocumentReport:
     pages: int
     lignes: int
     avertissements: list[str] = field(default_factory=list)
+    a_verifier: int = 0  # rows flagged for review, once normalised and validated
+    echecs: int = 0  # schema checks failed
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class RunResult:
     table: pd.DataFrame
     documents: list[DocumentReport]
     rejects: list[Reject]
+    failures: pd.DataFrame  # validation_report rows
 
 
 def shown_path(path: Path) -> str:
@@ -87,7 +94,15 @@ def find_documents(inputs: list[Path]) -> tuple[list[Path], list[Reject]]:
 
 
 def extract_document(path: Path, settings: ExtractSettings) -> Extraction:
-    """Read one document and find its table fragments; raises DocumentError with the reason."""
+    """Read one document and find its table fragments; raises DocumentError with the reason.
+
+    Word and LibreOffice files carry their table structure: it is read as is, with no geometry
+    (`page` then numbers the table). PDFs go through the page geometry.
+    """
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_READERS:
+        office = OFFICE_READERS[suffix](path)
+        return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
     document = read_pdf(path, settings)
     return Extraction(
         pages=len(document.pages),
@@ -229,6 +244,20 @@ def assemble_documents(
     return table, reports, rejects
 
 
+def normalise_and_validate(table: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labels and review flags, then the contract's checks: the final table and its failures."""
+    return validate(normalise(table, settings.normalise))
+
+
+def count_reviews(reports: list[DocumentReport], table: pd.DataFrame, failures: pd.DataFrame) -> None:
+    """Each document's rows to review and failed checks, for the end-of-run summary."""
+    flagged = table[table["a_verifier"]].groupby("fichier_source").size()
+    failed = failures.groupby("fichier_source").size() if len(failures) else pd.Series(dtype=int)
+    for report in reports:
+        report.a_verifier = int(flagged.get(report.fichier, 0))
+        report.echecs = int(failed.get(report.fichier, 0))
+
+
 def run(
     inputs: list[Path],
     settings: Settings,
@@ -240,7 +269,9 @@ def run(
 ) -> RunResult:
     extracted, rejects = extract_documents(inputs, settings, cache, jobs, progress)
     table, reports, empty = assemble_documents(extracted, settings, commune, annee)
-    return RunResult(table, reports, rejects + empty)
+    table, failures = normalise_and_validate(table, settings)
+    count_reviews(reports, table, failures)
+    return RunResult(table, reports, rejects + empty, failures)
 
 
 def process_document(path: Path, settings: Settings, commune: str | None = None, annee: int | None = None

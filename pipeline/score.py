@@ -18,7 +18,7 @@ _UNIFY = str.maketrans({"’": "'", "‘": "'", "‛": "'", "«": '"', "»": '"'
 
 
 def comparable(value: object) -> str:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     return " ".join(text.translate(_UNIFY).split())
 
 

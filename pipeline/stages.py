@@ -1,9 +1,11 @@
 """The DVC driver: each stage of dvc.yaml reads its inputs from interim/, calls the same functions
 as `synergies run`, and writes its outputs atomically. One code path, two drivers.
 
-    extract   raw/ -> interim/cache/ (per document) + interim/extraits.json
-    assemble  -> interim/lignes.parquet + interim/rejets.csv
-    export    -> output/synergies.csv, output/synergies.parquet, output/rejects.csv
+    extract    raw/ -> interim/cache/ (per document) + interim/extraits.json
+    assemble   -> interim/lignes.parquet + interim/rejets.csv
+    normalise  -> interim/normalisees.parquet
+    validate   -> interim/validees.parquet + interim/echecs.parquet
+    export     -> output/synergies.csv, synergies.parquet, rejects.csv, validation_report.csv/.md
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ import pandas as pd
 
 from . import export
 from .cache import ExtractionCache, extraction_key
+from .normalise import normalise
 from .run import Reject, Source, assemble_documents, extract_documents
 from .settings import Settings
+from .validate import report_markdown, validate
 
 MANIFEST = "extraits.json"
 ROWS = "lignes.parquet"
 REJECTS = "rejets.csv"
+NORMALISED = "normalisees.parquet"
+VALIDATED = "validees.parquet"
+FAILURES = "echecs.parquet"
 
 
 def _rejects_frame(rejects: list[Reject]) -> pd.DataFrame:
@@ -62,12 +69,24 @@ def stage_assemble(interim: Path, settings: Settings) -> None:
     export.write_csv(_rejects_frame(rejects), interim / REJECTS)
 
 
-def stage_export(interim: Path, out: Path, table_name: str = ROWS) -> None:
-    table = pd.read_parquet(interim / table_name)
-    write_outputs(table, _read_rejects(interim / REJECTS), out)
+def stage_normalise(interim: Path, settings: Settings) -> None:
+    write_frame(normalise(pd.read_parquet(interim / ROWS), settings.normalise), interim / NORMALISED)
 
 
-def write_outputs(table: pd.DataFrame, rejects: list[Reject], out: Path) -> None:
+def stage_validate(interim: Path) -> None:
+    table, failures = validate(pd.read_parquet(interim / NORMALISED))
+    write_frame(table, interim / VALIDATED)
+    write_frame(failures, interim / FAILURES)
+
+
+def stage_export(interim: Path, out: Path) -> None:
+    write_outputs(pd.read_parquet(interim / VALIDATED), _read_rejects(interim / REJECTS),
+                  pd.read_parquet(interim / FAILURES), out)
+
+
+def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path) -> None:
     export.write_csv(table, out / "synergies.csv")
     export.write_parquet(table, out / "synergies.parquet")
     export.write_csv(_rejects_frame(rejects), out / "rejects.csv")
+    export.write_csv(failures, out / "validation_report.csv")
+    export.write_text(report_markdown(failures), out / "validation_report.md")

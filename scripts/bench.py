@@ -64,7 +64,7 @@ def run_pipeline(paths: list[Path], out: Path, cache: Path | None) -> int:
     from pipeline.stages import write_outputs
 
     result = run(paths, Settings(), cache=ExtractionCache(cache) if cache else None, jobs=1)
-    write_outputs(result.table, result.rejects, out)
+    write_outputs(result.table, result.rejects, result.failures, out)
     return sum(d.pages for d in result.documents)
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from pipeline.model import LABEL_COLUMNS
 from pipeline.run import process_document
 from pipeline.score import score
 from pipeline.settings import Settings
@@ -27,6 +28,13 @@ def test_every_row_found_in_order_with_its_cells(extracted, reference):
     assert result.found_rows == len(reference) == 35
     assert result.in_order, result.summary()
     assert result.cell_accuracy >= REQUIRED_ACCURACY[variant], (result.summary(), result.mismatches[:5])
+
+
+def test_labels_through_the_whole_pipeline(extracted, reference):
+    _, frame, _ = extracted
+    for column in LABEL_COLUMNS:
+        result = score(frame, reference, columns=(column,))
+        assert result.cell_accuracy >= 0.97, (column, result.mismatches)
 
 
 def test_no_header_page_number_or_budget_line_is_a_row(extracted):
