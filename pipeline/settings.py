@@ -50,6 +50,37 @@ class AssembleSettings:
 
 
 @dataclass(frozen=True)
+class DiffSettings:
+    """Matching the synergies of two years of one commune (`synergies diff`, stable ids)."""
+
+    # Under this combined score (0-100) two synergies are not the same one: the rows become one
+    # removal and one addition. On the Mons samples a corrected or reworded synergy scores 87 or
+    # more, a short name lengthened ("Archives" -> "Archives communes") 77; two different synergies
+    # of one department ("GRH SIPP commun Ville CPAS" / "GRH Cellule informatique commune Ville
+    # CPAS", same objective, mode and pilot) 71 at most.
+    threshold: float = 74.0
+    # Under this similarity of the names alone (0-100, word order ignored) two synergies are never
+    # the same, however alike their other cells.
+    name_threshold: float = 50.0
+    # Weight of each cell's similarity in the combined score, a weighted mean (only the ratios
+    # matter). The name decides; the objective is the next most specific text; the achievement
+    # changes every year (status, figures); the three short cells only tip the balance. A cell's
+    # weight is further divided by the number of rows of the old table sharing its text, and is
+    # zero when it is empty: "Moyens" or "Les deux" on ten rows tells no row from another.
+    weight_synergie: float = 0.50
+    weight_objectif: float = 0.25
+    weight_mode_operatoire: float = 0.05
+    weight_administration_pilote: float = 0.05
+    weight_responsable_administratif: float = 0.05
+    weight_realisation: float = 0.10
+
+    def weights(self) -> dict[str, float]:
+        """Column -> weight, for the six cells."""
+        return {f.name.removeprefix("weight_"): getattr(self, f.name)
+                for f in fields(self) if f.name.startswith("weight_")}
+
+
+@dataclass(frozen=True)
 class NormaliseSettings:
     # Fuzzy scores are rapidfuzz ratios (0-100) between a vocabulary synonym and words of a cell,
     # compared folded (no case, accents, punctuation or spaces).
@@ -76,6 +107,7 @@ class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
     normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
+    diff: DiffSettings = field(default_factory=DiffSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":

@@ -19,8 +19,11 @@ Outputs:
   tests/data/sans_tableau.pdf             title page, prose and a budget table only
   raw/mons/2020/mons_2020.docx            the ruled report as built, before conversion
   raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
+  raw/mons/2021/mons_2021_regle.pdf       the next year (tests/reference/mons_2021_reference.csv)
 
 `make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone.
+`make_samples.py 2021` writes only the 2021 report (LibreOffice output differs at each run, so
+the committed 2020 PDFs are best left alone); with no argument every file is rebuilt.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from docx.shared import Cm, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests/reference/mons_synergies_reference.csv"
+REFERENCE_2021 = ROOT / "tests/reference/mons_2021_reference.csv"
 
 PAGE_W, PAGE_H, MARGIN = 29.7, 21.0, 2.0  # cm, A4 landscape
 TEXT_W = PAGE_W - 2 * MARGIN
@@ -119,9 +123,9 @@ def norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def cell_paragraphs(ligne: int, field: str, value: str) -> list[list[str]]:
+def cell_paragraphs(ligne: int, field: str, value: str, layout: dict | None = None) -> list[list[str]]:
     """Paragraphs (each a list of lines) for one cell; plain value if no layout fits."""
-    laid_out = LAYOUT.get((ligne, field))
+    laid_out = (LAYOUT if layout is None else layout).get((ligne, field))
     if laid_out is None or norm(laid_out.replace("\n", " ")) != norm(value):
         laid_out = value  # e.g. an edited row in another year
     return [p.split("\n") for p in laid_out.split("\n\n")]
@@ -291,7 +295,8 @@ def add_front_matter(doc: Document, commune: str, year: int) -> None:
 
 
 def build_document(rows: list[dict], *, ruled: bool, year: int, commune: str,
-                   tables: list[range], repeat_header: list[bool], gaps: list[float]) -> Document:
+                   tables: list[range], repeat_header: list[bool], gaps: list[float],
+                   layout: dict | None = None) -> Document:
     """Title page with prose and budget table, then one synergy table per range of
     reference lines; repeat_header[t] marks table t's header row as repeating,
     gaps[t] is the space (pt) above the empty paragraph before table t (t > 0)."""
@@ -310,7 +315,7 @@ def build_document(rows: list[dict], *, ruled: bool, year: int, commune: str,
                 header=True, repeat=repeat, ruled=ruled)
         for n in lines:
             r = by_line[n]
-            add_row(table, widths, [cell_paragraphs(n, f, r[f]) for f in FIELDS], ruled=ruled)
+            add_row(table, widths, [cell_paragraphs(n, f, r[f], layout) for f in FIELDS], ruled=ruled)
     return doc
 
 
@@ -391,11 +396,12 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
 
 def build_report(rows: list[dict], pdf_path: Path, *, ruled: bool, year: int, commune: str,
                  tables: list[range], repeat_header: list[bool],
-                 gaps: list[float] | None = None, docx_path: Path | None = None) -> dict:
+                 gaps: list[float] | None = None, docx_path: Path | None = None,
+                 layout: dict | None = None) -> dict:
     """Write one report as PDF (and as DOCX if docx_path is given), check and describe it."""
     gaps = gaps or [12.0] * len(tables)
     doc = build_document(rows, ruled=ruled, year=year, commune=commune, tables=tables,
-                         repeat_header=repeat_header, gaps=gaps)
+                         repeat_header=repeat_header, gaps=gaps, layout=layout)
     with tempfile.TemporaryDirectory(prefix="make_samples_") as tmp:
         src = docx_path or Path(tmp) / (pdf_path.stem + ".docx")
         doc.save(src)
@@ -447,6 +453,25 @@ def build_sans_tableau(pdf_path: Path, *, year: int = 2020, commune: str = "Mons
 
 MONS_2020_TABLES = [range(1, 11), range(11, 21), range(21, 30), range(30, 36)]
 
+# Mons 2021: the 2020 report with a year's edits (new and dropped synergies, status, pilot and
+# mode changes, corrected names, a moved row); its rows are tests/reference/mons_2021_reference.csv.
+# 2021 line -> 2020 line it continues, so an unchanged cell keeps the 2020 line breaks (LAYOUT).
+# The diff test's expected pairs (tests/reference/mons_2020_2021_diff_attendu.csv) are these too.
+MONS_2021_ORIGINE = {
+    **{n: n for n in range(1, 14)}, 14: 35, 15: 14, 16: 16, 17: 17, 18: 18, 20: 19,
+    **{n: n - 1 for n in range(21, 29)}, **{n: n - 1 for n in range(30, 36)},
+}  # 19, 29, 36 are new; 2020 lines 15 and 28 were dropped
+MONS_2021_TABLES = [range(1, 11), range(11, 22), range(22, 31), range(31, 37)]
+
+
+def build_mons_2021() -> None:
+    rows = load_rows(REFERENCE_2021)
+    layout = {(new, field): text for (old, field), text in LAYOUT.items()
+              for new, was in MONS_2021_ORIGINE.items() if was == old}
+    build_report(rows, ROOT / "raw/mons/2021/mons_2021_regle.pdf", ruled=True, year=2021,
+                 commune="Mons", tables=MONS_2021_TABLES, repeat_header=[True, True, False, True],
+                 gaps=[0, 12, 12, 12], layout=layout)
+
 
 def build_office_samples() -> None:
     """The ruled Mons 2020 report as DOCX (python-docx's own output) and as ODT (LibreOffice's
@@ -467,6 +492,9 @@ def main() -> None:
     if sys.argv[1:] == ["office"]:
         build_office_samples()
         return
+    if sys.argv[1:] == ["2021"]:
+        build_mons_2021()
+        return
     rows = load_rows()
     by_line = {r["ligne"]: r for r in rows}
     stale = [k for k, v in LAYOUT.items() if norm(v.replace("\n", " ")) != norm(by_line[k[0]][k[1]])]
@@ -481,6 +509,7 @@ def main() -> None:
     build_report(rows, out / "mons_2020_sans_filets.pdf", ruled=False, gaps=[0, 12, 24, 12], **common)
     build_sans_tableau(ROOT / "tests/data/sans_tableau.pdf")
     build_office_samples()
+    build_mons_2021()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,386 @@
+"""diff: the synergies of two years side by side, and ids that survive a rewording.
+
+The same synergy is often reworded or corrected from one report to the next ("Service Voierie" ->
+"Service Voirie", "Pole accueil" -> "Pôle accueil"), moved or split differently across pages, so
+rows are paired by content, never by position or by exact name. Within one commune, every old row
+is compared with every new one: similarity of the names (token order ignored), helped by the other
+five cells; then one optimal one-to-one assignment keeps the pairs above the thresholds of
+`DiffSettings`. Because the assignment is global, two different synergies with close names
+("Pole accueil Gestion des associations", "Egalité des chances Gestion des associations") each
+keep their own partner when both exist in both years.
+
+Everything here is pure except `load_run_output`, the only reader of files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .model import CELL_COLUMNS, LABEL_COLUMNS
+from .score import comparable
+from .settings import DiffSettings
+from .vocabulary import fold
+
+CHANGES = ("ajoutee", "supprimee", "modifiee", "inchangee")
+# Columns a change is looked for in: the six cells and the labels normalise gives them.
+COMPARED_COLUMNS = (*CELL_COLUMNS, *LABEL_COLUMNS)
+# What a table must hold to be taken for the output of `synergies run`.
+REQUIRED_COLUMNS = ("commune", "annee", "ligne", "id_synergie", *CELL_COLUMNS)
+TEXT_COLUMNS = ("commune", "id_synergie", "fichier_source", *CELL_COLUMNS,
+                *(c for c in LABEL_COLUMNS if c != "avancement_pct"))
+# The diff's columns: the contract's, then the before/after values of the other compared columns
+# (synergie, the first, already has its pair), then where each row comes from.
+DIFF_COLUMNS = (
+    "changement", "id_avant", "id_apres", "synergie_avant", "synergie_apres", "score_appariement",
+    "champs_modifies",
+    *(f"{c}_{side}" for c in COMPARED_COLUMNS[1:] for side in ("avant", "apres")),
+    "commune", "annee_avant", "annee_apres", "ligne_avant", "ligne_apres",
+)
+# Ties between equally good partners (a name repeated in both years) go to the closest position;
+# small enough never to outweigh a real difference of score, even summed over thousands of rows.
+_POSITION_TIEBREAK = 1e-6
+
+
+# ---------------------------------------------------------------- inputs
+def missing_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+
+
+def _plain_text(series: pd.Series) -> pd.Series:
+    """Cells as plain strings: missing -> "", a Parquet list (objectifs_norm) -> "|"-joined text."""
+    values = series.to_numpy(dtype=object, na_value="")
+    if series.name == "objectifs_norm":  # the only column Parquet may hold as lists
+        values = ["|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v for v in values]
+    return pd.Series(values, index=series.index, dtype=object).astype(str)
+
+
+def prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    """A run output with plain text cells ("" for missing), nullable integers, positions 0..n-1.
+
+    Label columns absent from an older output are added empty; a Parquet `objectifs_norm` list
+    becomes the CSV's "|"-joined text, so both formats diff the same.
+    """
+    frame = frame.reset_index(drop=True).copy()
+    for column in TEXT_COLUMNS:
+        frame[column] = _plain_text(frame[column]) if column in frame else ""
+    for column in ("annee", "ligne", "avancement_pct"):
+        if column not in frame:
+            frame[column] = pd.NA
+        frame[column] = pd.array(pd.to_numeric(frame[column].replace("", pd.NA), errors="coerce"), dtype="Int64")
+    return frame
+
+
+def load_run_output(path: Path) -> pd.DataFrame:
+    """The synergies of a `synergies run` output: synergies.csv, synergies.parquet, or the run's folder.
+
+    Raises ValueError, in French for the user, when the path holds anything else.
+    """
+    path = Path(path)
+    if path.is_dir():
+        for name in ("synergies.parquet", "synergies.csv"):
+            if (path / name).is_file():
+                return load_run_output(path / name)
+        raise ValueError(f"{path} n'est pas une sortie de `synergies run` : "
+                         "ni synergies.parquet ni synergies.csv dans ce dossier")
+    if not path.is_file():
+        raise ValueError(f"{path} : fichier ou dossier introuvable")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise ValueError(f"{path} n'est pas une sortie de `synergies run` : attendu synergies.csv, "
+                         "synergies.parquet ou le dossier d'une exécution")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False) if suffix == ".csv" else pd.read_parquet(path)
+    except (ValueError, OSError) as error:  # pandas' parser errors and pyarrow's ArrowInvalid are ValueErrors
+        raise ValueError(f"{path} n'est pas une sortie de `synergies run` : fichier illisible ({error})") from None
+    missing = missing_columns(frame)
+    if missing:
+        raise ValueError(f"{path} n'est pas une sortie de `synergies run` : colonnes manquantes : {', '.join(missing)}")
+    return prepared(frame)
+
+
+# ---------------------------------------------------------------- matching
+Keys = dict[str, np.ndarray]
+
+
+def match_keys(frame: pd.DataFrame) -> Keys:
+    """What rows are matched on, per column: the folded commune and cells, the name's words sorted.
+
+    Sorting the name's words makes "Gestion des associations – Pôle accueil" its own reordering.
+    Each distinct text is folded once: short cells repeat on many rows.
+    """
+    memo: dict[str, str] = {}
+
+    def folded(values) -> np.ndarray:
+        return np.array([memo[v] if v in memo else memo.setdefault(v, fold(v)) for v in values], dtype=object)
+
+    keys = {column: folded(frame[column]) for column in ("commune", *CELL_COLUMNS)}
+    keys["synergie"] = np.array([" ".join(sorted(t.split())) for t in keys["synergie"]], dtype=object)
+    return keys
+
+
+def _name_similarity(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """fuzz.ratio (0-100) of every old name against every new one, each distinct name compared once."""
+    old_codes, old_values = pd.factorize(old)
+    new_codes, new_values = pd.factorize(new)
+    # Threads pay off on big matrices only; a commune's 35 x 35 is faster on one.
+    workers = -1 if len(old_values) * len(new_values) > 200_000 else 1
+    scores = process.cdist(list(old_values), list(new_values), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+    return scores[np.ix_(old_codes, new_codes)]
+
+
+def _specificity(texts: np.ndarray) -> np.ndarray:
+    """1 / how many rows hold the same text (0 for an empty cell), per row.
+
+    A cell shared by several rows of one report ("Moyens", "Coopératif", "Les deux") says little
+    about which row is which; a long objective found once says a lot; an empty cell says nothing.
+    """
+    codes, values = pd.factorize(texts)
+    counts = np.bincount(codes, minlength=len(values))[codes]
+    return np.where(texts == "", 0.0, 1.0 / np.maximum(counts, 1))
+
+
+def _cell_similarity(old: np.ndarray, new: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """fuzz.ratio (0-100) of old[rows] against new[cols], pair by pair.
+
+    A cell with few distinct texts ("Coopératif", "Les deux") is compared once per pair of distinct
+    texts; a long text found on one row only, once per candidate pair.
+    """
+    old_codes, old_values = pd.factorize(old)
+    new_codes, new_values = pd.factorize(new)
+    if len(old_values) * len(new_values) <= len(rows):
+        table = process.cdist(list(old_values), list(new_values), scorer=fuzz.ratio, dtype=np.float32, workers=1)
+        return table[old_codes[rows], new_codes[cols]]
+    workers = -1 if len(rows) > 200_000 else 1
+    return process.cpdist(list(old[rows]), list(new[cols]), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+
+
+def candidate_pairs(old: Keys, new: Keys, settings: DiffSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(old rows, new rows, combined score 0-100) of the pairs that may be the same synergy.
+
+    Every old name is compared with every new one; only pairs whose names are close enough
+    (`name_threshold`) have their other cells compared. Each of those is weighted by its weight in
+    the settings times how specific the old row's text is within the old table (`_specificity`);
+    the combined score is the weighted mean, so a pair whose other cells are all generic is judged
+    on its name alone. Pairs under `threshold` are left out.
+    """
+    weights = settings.weights()
+    name = _name_similarity(old["synergie"], new["synergie"])
+    rows, cols = np.nonzero(name >= settings.name_threshold)
+    total = weights["synergie"] * name[rows, cols].astype(np.float64)
+    weight_sum = np.full(len(rows), weights["synergie"])
+    for column in CELL_COLUMNS[1:]:
+        if weights[column] and len(rows):
+            weight = weights[column] * _specificity(old[column])[rows]
+            total += weight * _cell_similarity(old[column], new[column], rows, cols)
+            weight_sum += weight
+    combined = total / weight_sum
+    keep = combined >= settings.threshold
+    return rows[keep], cols[keep], combined[keep]
+
+
+def assign(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, n_old: int, n_new: int
+           ) -> list[tuple[int, int, float]]:
+    """The one-to-one pairs (old, new, score) of greatest total score among the candidates.
+
+    The candidates split into independent groups (a synergy and its look-alikes); a group of one
+    candidate is a pair, the others go through linear_sum_assignment, each on its own small matrix.
+    Between equally good partners (a name repeated in both years) the closest position wins.
+    """
+    if len(rows) == 0:
+        return []
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols + n_old)), shape=(n_old + n_new, n_old + n_new))
+    _, group = connected_components(graph, directed=False)
+    edge_group = group[rows]
+    sizes = np.bincount(edge_group)
+    alone = sizes[edge_group] == 1
+    pairs = list(zip(rows[alone].tolist(), cols[alone].tolist(), scores[alone].tolist()))
+    tiebreak = _POSITION_TIEBREAK * np.abs(rows / max(n_old, 1) - cols / max(n_new, 1))
+    crowded = np.flatnonzero(~alone)
+    order = crowded[np.argsort(edge_group[crowded], kind="stable")]
+    for edges in np.split(order, np.flatnonzero(np.diff(edge_group[order])) + 1) if len(order) else []:
+        local_rows, r = np.unique(rows[edges], return_inverse=True)
+        local_cols, c = np.unique(cols[edges], return_inverse=True)
+        gain = np.zeros((len(local_rows), len(local_cols)))
+        gain[r, c] = scores[edges] - tiebreak[edges]
+        candidate = np.zeros(gain.shape, dtype=bool)
+        candidate[r, c] = True
+        score = np.zeros(gain.shape)
+        score[r, c] = scores[edges]
+        for i, j in zip(*linear_sum_assignment(gain, maximize=True)):
+            if candidate[i, j]:
+                pairs.append((int(local_rows[i]), int(local_cols[j]), float(score[i, j])))
+    return pairs
+
+
+def _take(keys: Keys, rows: np.ndarray) -> Keys:
+    return {column: values[rows] for column, values in keys.items()}
+
+
+def _pairs_in_commune(old: Keys, new: Keys, old_rows: np.ndarray, new_rows: np.ndarray,
+                      settings: DiffSettings) -> list[tuple[int, int, float]]:
+    """Pairs (old row, new row, score) between some rows of each table, in table positions."""
+    if len(old_rows) == 0 or len(new_rows) == 0:
+        return []
+    rows, cols, scores = candidate_pairs(_take(old, old_rows), _take(new, new_rows), settings)
+    return [(int(old_rows[i]), int(new_rows[j]), s)
+            for i, j, s in assign(rows, cols, scores, len(old_rows), len(new_rows))]
+
+
+def match_keyed(old: Keys, new: Keys, settings: DiffSettings) -> pd.DataFrame:
+    """`match_synergies` on the keys of both tables."""
+    pairs: list[tuple[int, int, float]] = []
+    for commune in pd.unique(new["commune"]):
+        old_rows = np.flatnonzero(old["commune"] == commune)
+        new_rows = np.flatnonzero(new["commune"] == commune)
+        pairs += _pairs_in_commune(old, new, old_rows, new_rows, settings)
+    result = pd.DataFrame(pairs, columns=["avant", "apres", "score"]).astype({"avant": int, "apres": int, "score": float})
+    return result.sort_values("apres", kind="stable", ignore_index=True)
+
+
+def match_synergies(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
+    """Pairs of the same synergy in two tables, within each commune only.
+
+    Returns columns `avant` and `apres` (positions in `old` and `new`, 0-based) and `score` (0-100),
+    in the order of `new`. Rows of either side in no pair were added or removed.
+    """
+    return match_keyed(match_keys(prepared(old)), match_keys(prepared(new)), settings)
+
+
+# ---------------------------------------------------------------- stable ids
+def carry_ids(table: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
+    """The table with each synergy's id carried over from its first year to every later one.
+
+    Per commune, years are taken in order; each document of a year is matched against the latest
+    version of every synergy seen so far (so one absent for a year still finds its id back), and
+    a matched row takes that synergy's id. Unmatched rows keep their own id: the id of a synergy is
+    the one of its first appearance. Rows without a year are left as they are.
+    """
+    out = table.reset_index(drop=True).copy()
+    if out.empty:
+        return out
+    text = prepared(out)
+    keys = match_keys(text)
+    ids = text["id_synergie"].to_numpy(dtype=object).copy()
+    years = text["annee"].to_numpy(dtype=float, na_value=np.nan)
+    documents = text["fichier_source"].to_numpy(dtype=object)
+    for commune in pd.unique(keys["commune"]):
+        in_commune = keys["commune"] == commune
+        known: dict[str, int] = {}  # id -> position of its latest version
+        for year in np.unique(years[in_commune & ~np.isnan(years)]):
+            in_year = np.flatnonzero(in_commune & (years == year))
+            latest: dict[str, int] = {}
+            for document in pd.unique(documents[in_year]):
+                rows = in_year[documents[in_year] == document]
+                pool = np.fromiter(known.values(), dtype=int)
+                for old_row, new_row, _ in _pairs_in_commune(keys, keys, pool, rows, settings):
+                    ids[new_row] = ids[old_row]
+                for row in rows:
+                    latest.setdefault(ids[row], int(row))  # the year's first document stands for it
+            known.update(latest)
+    out["id_synergie"] = ids
+    return out
+
+
+# ---------------------------------------------------------------- the diff table
+def labels_present(frame: pd.DataFrame) -> bool:
+    """False for a run made before normalisation existed: all label columns empty."""
+    return bool(len(frame)) and any(
+        frame[c].notna().any() if c == "avancement_pct" else (frame[c] != "").any() for c in LABEL_COLUMNS)
+
+
+def compared_columns(old: pd.DataFrame, new: pd.DataFrame) -> tuple[str, ...]:
+    """The six cells, and the labels unless one side has no label at all (nothing to compare with)."""
+    if labels_present(old) and labels_present(new):
+        return COMPARED_COLUMNS
+    return CELL_COLUMNS
+
+
+def _differs(before: pd.Series, after: pd.Series) -> np.ndarray:
+    """Which pairs of values differ, once spaces, quotes and dashes are unified (missing = "")."""
+    a, b = before.to_numpy(dtype=object, na_value=""), after.to_numpy(dtype=object, na_value="")
+    differ = a != b
+    for i in np.flatnonzero(differ):  # the rare unequal pairs only: most cells do not change
+        differ[i] = comparable(a[i]) != comparable(b[i])
+    return differ
+
+
+def _side(frame: pd.DataFrame, positions, suffix: str) -> pd.DataFrame:
+    """The compared columns and the provenance of some rows, renamed `<col>_<suffix>`."""
+    part = frame.iloc[list(positions)].reset_index(drop=True)
+    columns = {"id_synergie": "id", **{c: c for c in COMPARED_COLUMNS}, "annee": "annee", "ligne": "ligne"}
+    return pd.DataFrame({f"{short}_{suffix}": part[c].to_numpy() for c, short in columns.items()}).astype(
+        {f"{c}_{suffix}": "Int64" for c in ("annee", "ligne", "avancement_pct")})
+
+
+def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
+    """One row per synergy of either table: added, removed, modified or unchanged, with the values.
+
+    A modified row lists its changed columns in `champs_modifies`, in the contract's column order.
+    Rows follow the new document, each removed row placed after the row that preceded it in the old.
+    """
+    for frame in (old, new):
+        missing = missing_columns(frame)
+        if missing:
+            raise ValueError(f"la table n'est pas une sortie de `synergies run` : colonnes manquantes : {', '.join(missing)}")
+    old, new = prepared(old), prepared(new)
+    old_keys, new_keys = match_keys(old), match_keys(new)
+    pairs = match_keyed(old_keys, new_keys, settings)
+    paired_old, paired_new = set(pairs["avant"]), set(pairs["apres"])
+    removed = [i for i in range(len(old)) if i not in paired_old]
+    added = [j for j in range(len(new)) if j not in paired_new]
+
+    paired = pd.concat([_side(old, pairs["avant"], "avant"), _side(new, pairs["apres"], "apres")], axis=1)
+    paired["score_appariement"] = pairs["score"].round(1).to_numpy()
+    compared = compared_columns(old, new)
+    changed = np.column_stack([_differs(paired[f"{c}_avant"], paired[f"{c}_apres"]) for c in compared]
+                              ) if len(paired) else np.zeros((0, len(compared)), dtype=bool)
+    paired["champs_modifies"] = ["|".join(c for c, hit in zip(compared, row) if hit) for row in changed]
+    paired["changement"] = np.where(changed.any(axis=1), "modifiee", "inchangee")
+    paired["commune"] = new["commune"].to_numpy()[pairs["apres"].to_numpy(dtype=int)]
+
+    gone = _side(old, removed, "avant").assign(changement="supprimee", commune=old["commune"].to_numpy()[removed])
+    new_rows = _side(new, added, "apres").assign(changement="ajoutee", commune=new["commune"].to_numpy()[added])
+
+    # Order: communes as they come, then the new table's order; a removed row goes after the new
+    # partner of the row that preceded it in the old table (first when none did).
+    communes = {c: i for i, c in enumerate(pd.unique(np.concatenate([new_keys["commune"], old_keys["commune"]])))}
+    partner = pd.Series(np.nan, index=range(len(old)))
+    partner.iloc[pairs["avant"].to_numpy(dtype=int)] = pairs["apres"].to_numpy(dtype=float)
+    anchor = partner.groupby(old_keys["commune"]).ffill().fillna(-1).to_numpy()
+    for part, keys, rows, order, after in (
+        (paired, new_keys, pairs["apres"].to_numpy(dtype=int), pairs["apres"].to_numpy(dtype=float), 0),
+        (new_rows, new_keys, np.array(added, dtype=int), np.array(added, dtype=float), 0),
+        (gone, old_keys, np.array(removed, dtype=int), anchor[removed], 1),
+    ):
+        part["_commune"] = [communes[c] for c in keys["commune"][rows]]
+        part["_ordre"], part["_apres"], part["_ancien"] = order, after, rows if after else -1
+    frames = [f for f in (paired, new_rows, gone) if len(f)]
+    if not frames:
+        return _empty_diff()
+    result = pd.concat(frames, ignore_index=True)
+    result = result.sort_values(["_commune", "_ordre", "_apres", "_ancien"], kind="stable")
+    return _typed_diff(result.reset_index(drop=True))
+
+
+def _empty_diff() -> pd.DataFrame:
+    return _typed_diff(pd.DataFrame(columns=list(DIFF_COLUMNS)))
+
+
+def _typed_diff(frame: pd.DataFrame) -> pd.DataFrame:
+    """The diff's columns in order: integers nullable, the score a nullable float, the rest text."""
+    frame = frame.reindex(columns=list(DIFF_COLUMNS))
+    for column in DIFF_COLUMNS:
+        if column.startswith(("annee_", "ligne_", "avancement_pct_")):
+            frame[column] = frame[column].astype("Int64")
+        elif column == "score_appariement":
+            frame[column] = frame[column].astype("Float64")
+        else:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+    return frame

@@ -1,0 +1,194 @@
+"""The diff as a report people read: a Markdown file and a self-contained HTML page.
+
+Both say the same things, in the same order: how many synergies were added, removed, modified or
+left unchanged; which status moved to which (en_cours → realise : 3); then every change with the
+old and new text side by side, the words that changed highlighted. Pure functions: a diff table
+(pipeline.diff.diff_tables) in, text out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+
+import pandas as pd
+
+from .diff import CHANGES, COMPARED_COLUMNS
+
+CHANGE_TITLES = {"ajoutee": "Ajoutées", "supprimee": "Supprimées", "modifiee": "Modifiées", "inchangee": "Inchangées"}
+COLUMN_TITLES = {
+    "synergie": "Synergie",
+    "objectif": "Objectif",
+    "mode_operatoire": "Mode opératoire",
+    "administration_pilote": "Administration pilote",
+    "responsable_administratif": "Responsable administratif",
+    "realisation": "Réalisation",
+    "objectifs_norm": "Objectifs (libellés)",
+    "mode_norm": "Mode (libellé)",
+    "pilote_norm": "Pilote (libellé)",
+    "responsable_norm": "Responsable (libellé)",
+    "statut_norm": "Statut (libellé)",
+    "avancement_pct": "Avancement (%)",
+}
+EMPTY_STATUS = "(vide)"
+
+
+# ---------------------------------------------------------------- what the report says
+def change_counts(diff: pd.DataFrame) -> dict[str, int]:
+    """Rows per change type, every type present (0 when none)."""
+    found = Counter(diff["changement"])
+    return {change: found.get(change, 0) for change in CHANGES}
+
+
+def status_transitions(diff: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(status before, status after, number of synergies), most frequent first.
+
+    Only synergies found in both years whose status label changed; an empty label shows as (vide).
+    """
+    paired = diff[diff["changement"].isin(["modifiee", "inchangee"])]
+    moves = Counter(
+        (before or EMPTY_STATUS, after or EMPTY_STATUS)
+        for before, after in zip(paired["statut_norm_avant"], paired["statut_norm_apres"])
+        if before != after
+    )
+    return sorted(((a, b, n) for (a, b), n in moves.items()), key=lambda t: (-t[2], t[0], t[1]))
+
+
+def word_changes(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """The two texts as runs of words, each flagged True where it differs from the other text."""
+    a, b = old.split(), new.split()
+    left: list[tuple[str, bool]] = []
+    right: list[tuple[str, bool]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if a[i1:i2]:
+            left.append((" ".join(a[i1:i2]), op != "equal"))
+        if b[j1:j2]:
+            right.append((" ".join(b[j1:j2]), op != "equal"))
+    return left, right
+
+
+def _value(row: pd.Series, column: str, side: str) -> str:
+    value = row[f"{column}_{side}"]
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _years(diff: pd.DataFrame) -> str:
+    before = sorted({int(y) for y in diff["annee_avant"].dropna()})
+    after = sorted({int(y) for y in diff["annee_apres"].dropna()})
+    show = lambda ys: ", ".join(map(str, ys)) or "?"  # noqa: E731
+    return f"{show(before)} → {show(after)}"
+
+
+def _changed_columns(row: pd.Series) -> list[str]:
+    return [c for c in row["champs_modifies"].split("|") if c]
+
+
+def _filled_columns(row: pd.Series, side: str) -> list[str]:
+    return [c for c in COMPARED_COLUMNS if _value(row, c, side)]
+
+
+def _heading(row: pd.Series) -> str:
+    name = row["synergie_apres"] or row["synergie_avant"]
+    lines = {"avant": row["ligne_avant"], "apres": row["ligne_apres"]}
+    where = " → ".join(str(v) for v in lines.values() if v is not pd.NA and not pd.isna(v))
+    score = "" if pd.isna(row["score_appariement"]) else f", appariement {row['score_appariement']:.0f}/100"
+    return f"{row['commune']} — {name} (ligne {where}{score})"
+
+
+# ---------------------------------------------------------------- Markdown
+_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_runs(runs: list[tuple[str, bool]], mark: str) -> str:
+    return " ".join(f"{mark}{_md(text)}{mark}" if changed else _md(text) for text, changed in runs)
+
+
+def markdown_report(diff: pd.DataFrame) -> str:
+    """The report as Markdown: deleted words ~~struck~~ on the left, inserted words **bold** on the right."""
+    counts = change_counts(diff)
+    out = [f"# Synergies : changements {_years(diff)}", ""]
+    communes = ", ".join(pd.unique(diff["commune"])) or "aucune"
+    out += [f"Communes : {_md(communes)}", "", "## Résumé", "", "| changement | synergies |", "|---|---:|"]
+    out += [f"| {CHANGE_TITLES[c].lower()} | {n} |" for c, n in counts.items()]
+    out += ["", "## Changements de statut", ""]
+    transitions = status_transitions(diff)
+    out += [f"- {before} → {after} : {n}" for before, after, n in transitions] or ["Aucun changement de statut."]
+    for change in ("modifiee", "ajoutee", "supprimee"):
+        rows = diff[diff["changement"] == change]
+        out += ["", f"## {CHANGE_TITLES[change]} ({len(rows)})"]
+        for _, row in rows.iterrows():
+            out += ["", f"### {_md(_heading(row))}", ""]
+            if change == "modifiee":
+                out += ["| champ | avant | après |", "|---|---|---|"]
+                for column in _changed_columns(row):
+                    left, right = word_changes(_value(row, column, "avant"), _value(row, column, "apres"))
+                    out.append(f"| {COLUMN_TITLES[column]} | {_md_runs(left, '~~')} | {_md_runs(right, '**')} |")
+            else:
+                side = "apres" if change == "ajoutee" else "avant"
+                out += ["| champ | valeur |", "|---|---|"]
+                out += [f"| {COLUMN_TITLES[c]} | {_md(_value(row, c, side))} |" for c in _filled_columns(row, side)]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 75em; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.25em; margin-top: 2em; } h3 { font-size: 1em; margin: 1.5em 0 .4em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+table.resume { width: auto; } table.resume td:last-child { text-align: right; }
+table.cote { table-layout: fixed; } td.champ { font-weight: 600; }
+del { background: #fdd; color: #900; } ins { background: #dfd; color: #060; text-decoration: none; }
+.ajoutee h3 { color: #060; } .supprimee h3 { color: #900; }
+"""
+
+
+def _html_runs(runs: list[tuple[str, bool]], tag: str) -> str:
+    return " ".join(f"<{tag}>{html.escape(text)}</{tag}>" if changed else html.escape(text) for text, changed in runs)
+
+
+def html_report(diff: pd.DataFrame) -> str:
+    """The report as one HTML page with its style inline: no external file, no script."""
+    counts = change_counts(diff)
+    title = f"Synergies : changements {_years(diff)}"
+    communes = ", ".join(pd.unique(diff["commune"])) or "aucune"
+    out = ["<!DOCTYPE html>", '<html lang="fr">', "<head>", '<meta charset="utf-8">',
+           f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+           f"<h1>{html.escape(title)}</h1>", f"<p>Communes : {html.escape(communes)}</p>",
+           "<h2>Résumé</h2>", '<table class="resume"><tr><th>changement</th><th>synergies</th></tr>']
+    out += [f"<tr><td>{CHANGE_TITLES[c].lower()}</td><td>{n}</td></tr>" for c, n in counts.items()]
+    out += ["</table>", "<h2>Changements de statut</h2>"]
+    transitions = status_transitions(diff)
+    if transitions:
+        out += ["<ul>"] + [f"<li>{html.escape(f'{a} → {b} : {n}')}</li>" for a, b, n in transitions] + ["</ul>"]
+    else:
+        out.append("<p>Aucun changement de statut.</p>")
+    for change in ("modifiee", "ajoutee", "supprimee"):
+        rows = diff[diff["changement"] == change]
+        out += [f'<section class="{change}">', f"<h2>{CHANGE_TITLES[change]} ({len(rows)})</h2>"]
+        for _, row in rows.iterrows():
+            out.append(f"<h3>{html.escape(_heading(row))}</h3>")
+            if change == "modifiee":
+                out.append('<table class="cote"><colgroup><col style="width: 12em"><col><col></colgroup>'
+                           "<tr><th>champ</th><th>avant</th><th>après</th></tr>")
+                for column in _changed_columns(row):
+                    left, right = word_changes(_value(row, column, "avant"), _value(row, column, "apres"))
+                    out.append(f'<tr><td class="champ">{COLUMN_TITLES[column]}</td>'
+                               f'<td class="avant">{_html_runs(left, "del")}</td>'
+                               f'<td class="apres">{_html_runs(right, "ins")}</td></tr>')
+            else:
+                side = "apres" if change == "ajoutee" else "avant"
+                out.append("<table><tr><th>champ</th><th>valeur</th></tr>")
+                out += [f'<tr><td class="champ">{COLUMN_TITLES[c]}</td><td>{html.escape(_value(row, c, side))}</td></tr>'
+                        for c in _filled_columns(row, side)]
+            out.append("</table>")
+        out.append("</section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
