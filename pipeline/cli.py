@@ -120,6 +120,34 @@ def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
     stages.stage_export(interim, out)
 
 
+@etape.command("evolution")
+def etape_evolution(out: Path = typer.Option(Path("output"), "--out"), params: Path = PARAMS_OPTION) -> None:
+    """Comparer les années successives de chaque commune : output/evolution.csv, .md, .html."""
+    stages.stage_evolution(out, Settings.load(params))
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., help="Sortie de l'année précédente : synergies.csv, .parquet ou son dossier."),
+    new: Path = typer.Argument(..., help="Sortie de l'année suivante."),
+    out: Path = typer.Option(..., "--out", help="CSV des changements ; rapports .md et .html écrits à côté."),
+    params: Path = PARAMS_OPTION,
+) -> None:
+    """Ce qui a changé d'une année à l'autre : synergies ajoutées, supprimées, modifiées."""
+    from .diff import diff_tables, load_run_output
+    from .diff_report import change_counts
+
+    settings = Settings.load(params)
+    try:
+        changes = diff_tables(load_run_output(old), load_run_output(new), settings.diff)
+    except ValueError as error:
+        err.print(str(error))
+        raise typer.Exit(2)
+    stages.write_diff(changes, out)
+    counts = ", ".join(f"{n} {kind}" for kind, n in change_counts(changes).items())
+    err.print(f"{out} : {counts or 'aucune synergie'} ; rapports {out.with_suffix('.md')} et {out.with_suffix('.html')}")
+
+
 @app.command()
 def debug(
     file: Path = typer.Argument(..., help="Le PDF à examiner."),

@@ -384,3 +384,17 @@ def _typed_diff(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     return frame
+
+
+def year_over_year(table: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
+    """The diff of each commune's consecutive years in one run's table.
+
+    A year holding several documents (the same report as PDF and Word, say) is represented by the
+    first of them in name order, so that one report is compared with one report.
+    """
+    diffs = []
+    for _, commune in table.dropna(subset=["annee"]).groupby(table["commune"].map(fold), sort=True):
+        reports = [rows[rows["fichier_source"] == min(rows["fichier_source"])]
+                   for _, rows in commune.groupby("annee", sort=True)]
+        diffs.extend(diff_tables(old, new, settings) for old, new in zip(reports, reports[1:]))
+    return pd.concat(diffs, ignore_index=True) if diffs else _empty_diff()

@@ -21,6 +21,7 @@ import pandas as pd
 from .assemble import Assembly, assemble
 from .cache import Extraction, ExtractionCache, extraction_key
 from .clean import clean_row
+from .diff import carry_ids
 from .extract import extract_fragments
 from .identify import identify
 from .ids import synergy_id
@@ -241,7 +242,8 @@ def assemble_documents(
         frames.append(frame)
         reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings))
     table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
-    return table, reports, rejects
+    # A synergy keeps the id of its first year in every later year, reworded or not.
+    return carry_ids(table, settings.diff), reports, rejects
 
 
 def normalise_and_validate(table: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:

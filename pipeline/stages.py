@@ -6,6 +6,7 @@ as `synergies run`, and writes its outputs atomically. One code path, two driver
     normalise  -> interim/normalisees.parquet
     validate   -> interim/validees.parquet + interim/echecs.parquet
     export     -> output/synergies.csv, synergies.parquet, rejects.csv, validation_report.csv/.md
+    evolution  -> output/evolution.csv, .md, .html (each commune's consecutive years)
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pandas as pd
 
 from . import export
 from .cache import ExtractionCache, extraction_key
+from .diff import year_over_year
+from .diff_report import html_report, markdown_report
 from .normalise import normalise
 from .run import Reject, Source, assemble_documents, extract_documents
 from .settings import Settings
@@ -90,3 +93,14 @@ def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataF
     export.write_csv(_rejects_frame(rejects), out / "rejects.csv")
     export.write_csv(failures, out / "validation_report.csv")
     export.write_text(report_markdown(failures), out / "validation_report.md")
+
+
+def write_diff(diff: pd.DataFrame, target: Path) -> None:
+    """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
+    export.write_csv(diff, target)
+    export.write_text(markdown_report(diff), target.with_suffix(".md"))
+    export.write_text(html_report(diff), target.with_suffix(".html"))
+
+
+def stage_evolution(out: Path, settings: Settings) -> None:
+    write_diff(year_over_year(pd.read_parquet(out / "synergies.parquet"), settings.diff), out / "evolution.csv")

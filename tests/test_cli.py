@@ -96,3 +96,30 @@ def test_debug_draws_the_detection_of_a_page(tmp_path):
     image = Image.open(target).convert("RGB")
     colours = {colour for _, colour in image.getcolors(maxcolors=1 << 24)}
     assert (200, 0, 200) in colours and (230, 120, 0) in colours  # merge and dropped header drawn
+
+
+def test_diff_of_two_runs_writes_the_changes_and_their_reports(tmp_path):
+    old, new = tmp_path / "2020", tmp_path / "2021"
+    assert synergies("run", SAMPLES["regle"], "--out", old, "--no-cache").returncode == 0
+    assert synergies("run", ROOT / "raw" / "mons" / "2021", "--out", new, "--no-cache").returncode == 0
+    done = synergies("diff", old, new / "synergies.csv", "--out", tmp_path / "evolution.csv")
+    assert done.returncode == 0, done.stderr
+    changes = pd.read_csv(tmp_path / "evolution.csv", dtype=str, keep_default_na=False)
+    assert set(changes["changement"]) == {"ajoutee", "supprimee", "modifiee", "inchangee"}
+    html = (tmp_path / "evolution.html").read_text(encoding="utf-8")
+    assert "<ins>" in html and "Voirie" in (tmp_path / "evolution.md").read_text(encoding="utf-8")
+
+
+def test_a_run_over_several_years_keeps_a_reworded_synergy_s_id(tmp_path):
+    done = synergies("run", SAMPLES["regle"], ROOT / "raw" / "mons" / "2021", "--out", tmp_path, "--no-cache")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(tmp_path / "synergies.csv", dtype=str, keep_default_na=False)
+    voirie = table[table["synergie"].str.contains("Service Voi")].set_index("annee")
+    assert voirie.loc["2020", "synergie"] != voirie.loc["2021", "synergie"]  # "Voierie" corrected
+    assert voirie.loc["2020", "id_synergie"] == voirie.loc["2021", "id_synergie"]
+
+
+def test_diff_of_something_else_is_a_one_line_usage_error(tmp_path):
+    done = synergies("diff", ROOT / "pyproject.toml", ROOT / "raw", "--out", tmp_path / "x.csv")
+    assert done.returncode == 2
+    assert "n'est pas une sortie de `synergies run`" in done.stderr and "Traceback" not in done.stderr
