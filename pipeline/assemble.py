@@ -17,6 +17,9 @@ from .model import CELL_COLUMNS, Fragment, Row
 from .settings import Settings
 
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
+# French words a name or a sentence never ends on.
+_LINKING_WORDS = {"de", "des", "du", "d’", "d'", "la", "le", "les", "l’", "l'", "un", "une", "et", "ou",
+                  "à", "au", "aux", "en", "par", "pour", "sur", "sous", "avec", "via", "dans", "entre"}
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,13 @@ def _cells(fragment: Fragment, header: Header) -> dict[str, str]:
 
 
 def _goes_on(before: str, after: str) -> bool:
-    """Text that visibly continues: no sentence end before, a lower-case word after."""
-    after = after.lstrip()
-    return bool(before.strip() and after) and not _SENTENCE_END.search(before) and after[0].islower()
+    """Text that visibly continues: a lower-case word after, or before stopping on a word or a
+    sign that cannot end a phrase ('via des', 'Ville,')."""
+    before, after = before.strip(), after.lstrip()
+    if not (before and after) or _SENTENCE_END.search(before):
+        return False
+    last_word = before.split()[-1].lower()
+    return after[0].islower() or last_word in _LINKING_WORDS or before[-1] in ",;:/(–-+&"
 
 
 def continuation(previous: Fragment | None, row: Row | None, fragment: Fragment, cells: dict[str, str]) -> str | None:

@@ -10,19 +10,17 @@ _HYPHENATED = re.compile(r"(?<=[^\W\d_])-$")  # a letter, then a hyphen ending t
 
 
 def clean_text(text: str) -> str:
-    """Join lines with single spaces, re-join words hyphenated at a line end, collapse spaces.
+    """Join lines with single spaces, re-join a word broken after its hyphen, collapse spaces.
 
-    'rationa-' + 'liser' gives 'rationaliser'; 'Ville-' + 'CPAS' keeps its hyphen ('Ville-CPAS'),
-    since a capital after the break means a compound, not a split word.
+    'Bien-' + 'être' gives 'Bien-être' and 'Ville-' + 'CPAS' 'Ville-CPAS': word processors break
+    lines after the hyphen of a compound and, unless told to, never hyphenate on their own, so
+    the hyphen is the author's and is kept.
     """
     out = ""
     for line in (" ".join(raw.split()) for raw in text.split("\n")):
         if not line:
             continue
-        if out and _HYPHENATED.search(out):
-            out = (out[:-1] if line[0].islower() else out) + line
-        else:
-            out = f"{out} {line}" if out else line
+        out = out + line if out and _HYPHENATED.search(out) else f"{out} {line}" if out else line
     return out
 
 

@@ -20,8 +20,10 @@ Outputs:
   raw/mons/2020/mons_2020.docx            the ruled report as built, before conversion
   raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
   raw/mons/2021/mons_2021_regle.pdf       the next year (tests/reference/mons_2021_reference.csv)
+  tests/data/variantes/*.pdf              the 2020 rows in another commune's layout (OTHER_STYLE)
 
-`make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone.
+`make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone;
+`make_samples.py variantes` only the layout variants.
 `make_samples.py 2021` writes only the 2021 report (LibreOffice output differs at each run, so
 the committed 2020 PDFs are best left alone); with no argument every file is rebuilt.
 """
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -49,7 +52,6 @@ REFERENCE = ROOT / "tests/reference/mons_synergies_reference.csv"
 REFERENCE_2021 = ROOT / "tests/reference/mons_2021_reference.csv"
 
 PAGE_W, PAGE_H, MARGIN = 29.7, 21.0, 2.0  # cm, A4 landscape
-TEXT_W = PAGE_W - 2 * MARGIN
 FIELDS = ["synergie", "objectif", "mode_operatoire", "administration_pilote",
           "responsable_administratif", "realisation"]
 HEADERS = ["Synergie ou groupe de synergies",
@@ -58,6 +60,30 @@ HEADERS = ["Synergie ou groupe de synergies",
            "Administration pilote (ville – CPAS – les deux)",
            "Responsable administratif (DG ville- Dg CPAS - les deux)"]
 COL_SHARE = [0.175, 0.215, 0.15, 0.11, 0.11, 0.24]  # col 1 fits "virtualisation/hébergement"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one commune's word processor lays the report out (defaults: the Mons samples)."""
+
+    page_w: float = PAGE_W  # cm
+    page_h: float = PAGE_H
+    margin: float = MARGIN
+    font: str = ""  # empty: Carlito if installed, else Liberation Sans
+    size: float = 10.0  # pt
+    col_share: tuple[float, ...] = tuple(COL_SHARE)
+    headers: tuple[str, ...] = tuple(HEADERS)  # the first five headings
+    last_header: str = ""  # empty: the reference's own ("Réalisation", "Résultat obtenu")
+    header_centered: bool = False
+    cell_margin_tb: int = 40  # twips above and below each cell's text
+    space_after: float = 0.0  # pt after each paragraph, in cells too (Word's default is 8)
+
+    @property
+    def text_w(self) -> float:
+        return self.page_w - 2 * self.margin
+
+
+DEFAULT_STYLE = Style()
 
 # Explicit breaks inside cells, copied from the real report's layout.
 # "\n" = line break inside a paragraph, "\n\n" = new paragraph (so "\n\n\n\n"
@@ -183,12 +209,13 @@ def add_page_number_footer(section) -> None:
             run.text = text
 
 
-def new_document(font: str, title: str) -> Document:
+def new_document(style: Style, title: str) -> Document:
+    font = style.font or body_font()
     doc = Document()
     sec = doc.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Cm(PAGE_W), Cm(PAGE_H)
-    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(MARGIN)
+    sec.orientation = WD_ORIENT.LANDSCAPE if style.page_w > style.page_h else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(style.page_w), Cm(style.page_h)
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Cm(style.margin)
     sec.footer_distance = Cm(0.9)
     # Replace the theme fonts of the default template by a concrete font.
     rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -199,8 +226,8 @@ def new_document(font: str, title: str) -> Document:
         rfonts.set(qn(f"w:{k}"), font)
     rpr.find(qn("w:lang")).set(qn("w:val"), "fr-BE")
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = font, Pt(10)
-    normal.paragraph_format.space_after = Pt(0)
+    normal.font.name, normal.font.size = font, Pt(style.size)
+    normal.paragraph_format.space_after = Pt(style.space_after)
     normal.paragraph_format.line_spacing = 1.0
     add_page_number_footer(sec)
     doc.core_properties.title = title
@@ -230,14 +257,14 @@ def fill_cell(cell, paragraphs: list[list[str]], *, bold: bool = False, align=No
                 run.add_break(WD_BREAK.LINE)
 
 
-def make_table(doc: Document, n_cols: int, widths_cm: list[float], *, ruled: bool):
+def make_table(doc: Document, n_cols: int, widths_cm: list[float], *, ruled: bool, margin_tb: int = 40):
     table = doc.add_table(rows=0, cols=n_cols)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tblPr = table._tbl.tblPr
     tblPr.append(_el("w:tblW", w=int(sum(widths_cm) * 567), type="dxa"))
     mar = _el("w:tblCellMar")
-    for side, w in (("top", 40), ("left", 108), ("bottom", 40), ("right", 108)):
+    for side, w in (("top", margin_tb), ("left", 108), ("bottom", margin_tb), ("right", 108)):
         mar.append(_el(f"w:{side}", w=w, type="dxa"))
     tblPr.append(mar)
     val = "single" if ruled else "nil"
@@ -296,23 +323,24 @@ def add_front_matter(doc: Document, commune: str, year: int) -> None:
 
 def build_document(rows: list[dict], *, ruled: bool, year: int, commune: str,
                    tables: list[range], repeat_header: list[bool], gaps: list[float],
-                   layout: dict | None = None) -> Document:
+                   layout: dict | None = None, style: Style = DEFAULT_STYLE) -> Document:
     """Title page with prose and budget table, then one synergy table per range of
     reference lines; repeat_header[t] marks table t's header row as repeating,
     gaps[t] is the space (pt) above the empty paragraph before table t (t > 0)."""
-    doc = new_document(body_font(), f"Rapport synergies Ville-CPAS {commune} {year}")
+    doc = new_document(style, f"Rapport synergies Ville-CPAS {commune} {year}")
     add_front_matter(doc, commune, year)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    widths = [TEXT_W * s for s in COL_SHARE]
+    widths = [style.text_w * s for s in style.col_share]
+    centre = [WD_ALIGN_PARAGRAPH.CENTER] * 6 if style.header_centered else None
     by_line = {r["ligne"]: r for r in rows}
     for t, (lines, repeat, gap) in enumerate(zip(tables, repeat_header, gaps)):
         if t > 0:  # short empty paragraph between two tables
             p = doc.add_paragraph()
             p.paragraph_format.space_before = Pt(gap)
-        last_header = by_line[lines[0]]["entete_derniere_colonne"]
-        table = make_table(doc, 6, widths, ruled=ruled)
-        add_row(table, widths, [[[h]] for h in HEADERS + [last_header]],
-                header=True, repeat=repeat, ruled=ruled)
+        last_header = style.last_header or by_line[lines[0]]["entete_derniere_colonne"]
+        table = make_table(doc, 6, widths, ruled=ruled, margin_tb=style.cell_margin_tb)
+        add_row(table, widths, [[[h]] for h in (*style.headers, last_header)],
+                header=True, repeat=repeat, ruled=ruled, aligns=centre)
         for n in lines:
             r = by_line[n]
             add_row(table, widths, [cell_paragraphs(n, f, r[f], layout) for f in FIELDS], ruled=ruled)
@@ -342,7 +370,18 @@ def docx_to_odt(docx_path: Path, odt_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- checking
-def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
+def _rejoin_after_hyphens(words: list[tuple]) -> list[tuple]:
+    """'Bien-' + 'être).' -> 'Bien-être).': LibreOffice breaks lines after a compound's hyphen."""
+    out: list[tuple] = []
+    for word in words:
+        if out and out[-1][0].endswith("-") and len(out[-1][0]) > 1:
+            out[-1] = (out[-1][0] + word[0], *out[-1][1:])
+        else:
+            out.append(word)
+    return out
+
+
+def check_layout(pdf_path: Path, rows: list[dict], tables: list[range], style: Style = DEFAULT_STYLE) -> dict:
     """Map every body word of the synergy tables back to its reference row.
 
     Words are assigned to a column by x position, read column by column in
@@ -352,9 +391,10 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
     one page: {ligne: [(page, header_above_it_on_that_page), ...]}.
     """
     cm = 72 / 2.54
-    edges = [MARGIN * cm]
-    for s in COL_SHARE:
-        edges.append(edges[-1] + s * TEXT_W * cm)
+    edges = [style.margin * cm]
+    for s in style.col_share:
+        edges.append(edges[-1] + s * style.text_w * cm)
+    first_heading_word = style.headers[0].split()[0]
     in_tables = {n for rng in tables for n in rng}
     expected = {i: [] for i in range(6)}  # column -> [(word, ligne)]
     for r in rows:
@@ -367,15 +407,16 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
         n_pages = len(pdf.pages)
         for pno, page in enumerate(pdf.pages[1:], start=2):  # synergy tables start on page 2
             words = page.extract_words(extra_attrs=["fontname"])
-            bottom = page.height - MARGIN * cm
+            bottom = page.height - style.margin * cm
             header_tops[pno] = [w["top"] for w in words
-                                if "Bold" in w["fontname"] and norm(w["text"]) == "Synergie"]
+                                if "Bold" in w["fontname"] and norm(w["text"]) == first_heading_word]
             body = [w for w in words if "Bold" not in w["fontname"] and w["bottom"] < bottom]
             for w in sorted(body, key=lambda w: (round(w["top"]), w["x0"])):
                 col = max(i for i in range(6) if w["x0"] >= edges[i] - 1)
                 found[col] += [(t, pno, w["top"]) for t in norm(w["text"]).split()]
     where: dict[int, dict[int, float]] = {}  # ligne -> {page: top of its first word there}
     for col in range(6):
+        found[col] = _rejoin_after_hyphens(found[col])
         exp_words, got_words = [w for w, _ in expected[col]], [w for w, *_ in found[col]]
         if exp_words != got_words:
             k = next((i for i, (a, b) in enumerate(zip(exp_words, got_words)) if a != b),
@@ -397,16 +438,16 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range]) -> dict:
 def build_report(rows: list[dict], pdf_path: Path, *, ruled: bool, year: int, commune: str,
                  tables: list[range], repeat_header: list[bool],
                  gaps: list[float] | None = None, docx_path: Path | None = None,
-                 layout: dict | None = None) -> dict:
+                 layout: dict | None = None, style: Style = DEFAULT_STYLE) -> dict:
     """Write one report as PDF (and as DOCX if docx_path is given), check and describe it."""
     gaps = gaps or [12.0] * len(tables)
     doc = build_document(rows, ruled=ruled, year=year, commune=commune, tables=tables,
-                         repeat_header=repeat_header, gaps=gaps, layout=layout)
+                         repeat_header=repeat_header, gaps=gaps, layout=layout, style=style)
     with tempfile.TemporaryDirectory(prefix="make_samples_") as tmp:
         src = docx_path or Path(tmp) / (pdf_path.stem + ".docx")
         doc.save(src)
         docx_to_pdf(src, pdf_path)
-    info = check_layout(pdf_path, rows, tables)
+    info = check_layout(pdf_path, rows, tables, style)
     no_header = [p for p in range(2, info["pages"] + 1) if p not in info["header_pages"]]
     print(f"{shown(pdf_path)}: {info['pages']} pages; table header at the top of "
           f"pages {info['header_pages']}; pages starting without header: {no_header}")
@@ -420,7 +461,7 @@ def build_report(rows: list[dict], pdf_path: Path, *, ruled: bool, year: int, co
 
 
 def build_sans_tableau(pdf_path: Path, *, year: int = 2020, commune: str = "Mons") -> None:
-    doc = new_document(body_font(), f"Note budgétaire Ville-CPAS {commune} {year}")
+    doc = new_document(DEFAULT_STYLE, f"Note budgétaire Ville-CPAS {commune} {year}")
     add_prose(doc, f"Ville de {commune} – CPAS de {commune}", size=16, bold=True,
               align=WD_ALIGN_PARAGRAPH.CENTER, after=4)
     add_prose(doc, f"Note de synthèse budgétaire – Exercice {year}", size=14, bold=True,
@@ -473,6 +514,25 @@ def build_mons_2021() -> None:
                  gaps=[0, 12, 12, 12], layout=layout)
 
 
+# Another commune's habits, to test the extractor on a layout it was not tuned on: A4 portrait,
+# a serif font at 9 pt, headings worded otherwise and centred, Word-like spacing after each
+# paragraph (inside cells too), no padding above or below cell text, and one long table whose
+# header row is never repeated.
+OTHER_STYLE = Style(page_w=21.0, page_h=29.7, margin=1.5, font="Liberation Serif", size=9.0,
+                    col_share=(0.22, 0.22, 0.13, 0.13, 0.13, 0.17),
+                    headers=("Intitulé de la synergie", "Objectifs", "Mode de fonctionnement", "Pilote",
+                             "Responsable"),
+                    last_header="État d’avancement", header_centered=True, cell_margin_tb=0, space_after=3.0)
+
+
+def build_variants() -> None:
+    """The Mons 2020 rows in OTHER_STYLE, ruled and unruled (tests/data/variantes/)."""
+    for ruled, name in ((True, "regle"), (False, "sans_filets")):
+        build_report(load_rows(), ROOT / f"tests/data/variantes/mons_2020_portrait_{name}.pdf", ruled=ruled,
+                     year=2020, commune="Mons", tables=[range(1, 36)], repeat_header=[False], gaps=[0],
+                     style=OTHER_STYLE)
+
+
 def build_office_samples() -> None:
     """The ruled Mons 2020 report as DOCX (python-docx's own output) and as ODT (LibreOffice's
     conversion of it), for the readers of structured documents; no PDF is written."""
@@ -495,6 +555,9 @@ def main() -> None:
     if sys.argv[1:] == ["2021"]:
         build_mons_2021()
         return
+    if sys.argv[1:] == ["variantes"]:
+        build_variants()
+        return
     rows = load_rows()
     by_line = {r["ligne"]: r for r in rows}
     stale = [k for k, v in LAYOUT.items() if norm(v.replace("\n", " ")) != norm(by_line[k[0]][k[1]])]
@@ -510,6 +573,7 @@ def main() -> None:
     build_sans_tableau(ROOT / "tests/data/sans_tableau.pdf")
     build_office_samples()
     build_mons_2021()
+    build_variants()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,13 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 REFERENCE = ROOT / "tests" / "reference" / "mons_synergies_reference.csv"
+# The same rows in another commune's layout (A4 portrait, serif 9 pt, centred headings worded
+# otherwise, spacing after paragraphs, one table whose header is never repeated): the extractor
+# was not tuned on these.
+VARIANTS = {
+    "portrait_regle": ROOT / "tests" / "data" / "variantes" / "mons_2020_portrait_regle.pdf",
+    "portrait_sans_filets": ROOT / "tests" / "data" / "variantes" / "mons_2020_portrait_sans_filets.pdf",
+}
 SAMPLES = {
     "regle": RAW / "mons" / "2020" / "mons_2020_regle.pdf",
     "sans_filets": RAW / "mons" / "2020" / "mons_2020_sans_filets.pdf",

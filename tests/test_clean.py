@@ -5,11 +5,8 @@ def test_lines_joined_with_single_spaces():
     assert clean_text("Service  Technique CPAS/\n  Service Voierie\n\nVM ") == "Service Technique CPAS/ Service Voierie VM"
 
 
-def test_word_hyphenated_at_line_end_is_rejoined():
-    assert clean_text("rationa-\nliser les coûts") == "rationaliser les coûts"
-
-
-def test_compound_broken_after_its_hyphen_keeps_the_hyphen():
+def test_word_broken_after_its_hyphen_is_rejoined_with_its_hyphen():
+    assert clean_text("Code du Bien-\nêtre") == "Code du Bien-être"
     assert clean_text("Ville-\nCPAS") == "Ville-CPAS"
 
 

@@ -75,10 +75,27 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
         cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
         if match_header(cells, s.header_score, s.header_min_columns) is None:
             continue
-        lefts = tuple(min(g.x0 for g in strip) - s.line_tolerance for strip in strips)
-        columns = Columns(lefts, max(rule.x1, max(g.x1 for g in band)))
+        below = [g for g in segments if g.top > rule.bottom]
+        columns = Columns(_column_lefts(strips, below, s), max(rule.x1, max(g.x1 for g in band)))
         bands.append(_HeaderBand(min(g.top for g in band), rule.bottom, columns, cells))
     return bands
+
+
+def _column_lefts(strips: list[list[Segment]], body: list[Segment], s: ExtractSettings) -> tuple[float, ...]:
+    """Where each column's text starts: the leftmost body line between the previous heading's
+    centre and this one's, or the heading itself when no body line says.
+
+    Body lines are left-aligned at their column's edge; headings often are not (centred), so
+    the body decides. A line reaching over two headings' centres is prose and says nothing.
+    """
+    centres = [(min(g.x0 for g in strip) + max(g.x1 for g in strip)) / 2 for strip in strips]
+    cells = [g for g in body if sum(g.x0 <= c <= g.x1 for c in centres) < 2]
+    lefts = []
+    for i, strip in enumerate(strips):
+        low = centres[i - 1] if i else float("-inf")
+        starts = [g.x0 for g in cells if low < g.x0 <= centres[i]]
+        lefts.append(min(starts + [min(g.x0 for g in strip)]) - s.line_tolerance)
+    return tuple(lefts)
 
 
 def _crosses(seg: Segment, columns: Columns, tolerance: float) -> bool:
