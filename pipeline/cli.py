@@ -1,6 +1,7 @@
-"""The command line: `synergies run`, `synergies debug`, `synergies score`.
+"""The command line: `synergies run`, `diff`, `debug`, `score`, and `etape ...` for dvc.yaml.
 
-Messages are for the civil servants who run it: one plain line per document, in French.
+Messages are for the civil servants who run it: one plain line per document, in French, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from . import export, stages
-from .pdf import DocumentError, read_pdf
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
+from .pdf import DocumentError, read_pdf
 from .run import OFFICE_READERS, run as run_pipeline
-from .stages import write_outputs
 from .settings import Settings
+from .stages import write_outputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No markup: file names may hold brackets, which rich would take for styles.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 PARAMS_OPTION = typer.Option(Path("params.yaml"), "--params", help="Fichier de paramètres (défauts si absent).")
 
@@ -65,8 +67,11 @@ def run(
     except KeyboardInterrupt:
         err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
         raise typer.Exit(130)
+    except OSError as error:
+        err.print(f"{out} : impossible d'écrire les résultats ({error.strerror or error})")
+        raise typer.Exit(2)
     for reject in result.rejects:
-        err.print(f"[red]REJETÉ[/red] {reject.fichier} : {reject.raison}")
+        err.print(f"REJETÉ {reject.fichier} : {reject.raison}", style="red")
     for doc in result.documents:
         unit = "tableaux" if Path(doc.fichier).suffix.lower() in OFFICE_READERS else "pages"
         err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
