@@ -20,7 +20,7 @@ from .model import Fragment
 from .settings import ExtractSettings
 
 # Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 1
+EXTRACTION_VERSION = 2  # 2: pages without a text layer are read by OCR
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,29 @@
-"""Read a born-digital PDF into PageContent: text segments and ruling lines.
+"""Read a PDF into PageContent: text segments and ruling lines.
 
 pypdfium2 is the page parser on the hot path: it reads characters with their boxes about ten
 times faster than pdfminer (pdfplumber, camelot), which matters for a corpus of 40,000 pages.
-The table structure itself is found by `pipeline.extract` from these plain objects.
+The table structure itself is found by `pipeline.extract` from these plain objects. A page without
+a text layer (a scan) is rendered and read by OCR (`pipeline.ocr`) into the same objects.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .model import PageContent, Rule, Segment
-from .settings import ExtractSettings
+from .settings import ExtractSettings, OcrSettings
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": ""})
+if TYPE_CHECKING:
+    from .ocr import OcrPage
+
+# pdfium writes U+FFFE for a hyphen that ends a line.
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-"})
 _WORD = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
@@ -30,9 +36,10 @@ class DocumentError(Exception):
 class PdfDocument:
     pages: list[PageContent]
     metadata: dict[str, str]
+    scans: dict[int, OcrPage] = field(default_factory=dict)  # pages read by OCR, by number
 
 
-def read_pdf(path: Path, settings: ExtractSettings) -> PdfDocument:
+def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettings()) -> PdfDocument:
     """Open a PDF and read every page; raise DocumentError with a reason a user can act on."""
     data = path.read_bytes()
     if not data:
@@ -46,7 +53,13 @@ def read_pdf(path: Path, settings: ExtractSettings) -> PdfDocument:
             raise DocumentError("PDF protégé par un mot de passe : demandez une version non protégée") from None
         raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
     try:
-        pages = [read_page(pdf[i], i + 1, settings) for i in range(len(pdf))]
+        pages, scans = [], {}
+        for i in range(len(pdf)):
+            page = read_page(pdf[i], i + 1, settings)
+            scan = _scan_if_needed(pdf, page, settings, ocr)
+            if scan is not None:
+                scans[page.number], page = scan, scan.content
+            pages.append(page)
         metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
     except pdfium.PdfiumError as err:
         raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
@@ -54,19 +67,36 @@ def read_pdf(path: Path, settings: ExtractSettings) -> PdfDocument:
         pdf.close()
     if not pages:
         raise DocumentError("PDF sans aucune page")
-    return PdfDocument(pages=pages, metadata=metadata)
+    return PdfDocument(pages=pages, metadata=metadata, scans=scans)
+
+
+def _scan_if_needed(
+    pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings
+) -> OcrPage | None:
+    """A page without a text layer read again by OCR from its picture; None for any other page."""
+    # Imported here: ocr.py builds on this module's helpers, and born-digital runs never load it.
+    from .ocr import needs_ocr, ocr_page
+
+    if not needs_ocr(page, ocr):
+        return None
+    source = pdf[page.number - 1]
+    try:
+        image = source.render(scale=ocr.dpi / 72, grayscale=True).to_pil()
+    finally:
+        source.close()
+    return ocr_page(image, page.number, page.width, page.height, settings, ocr)
 
 
 def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageContent:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
-        segments = _segments(_words(textpage, height, settings), settings)
+        segments = line_segments(_words(textpage, height, settings), settings)
     finally:
         textpage.close()
     rules = _rules(page, height, settings)
     page.close()
-    body, furniture = _split_furniture(segments, height, settings)
+    body, furniture = split_furniture(segments, height, settings)
     return PageContent(number, width, height, tuple(body), tuple(rules), tuple(furniture))
 
 
@@ -119,7 +149,7 @@ def _measured_words(
     return words
 
 
-def _segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
+def line_segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
     """Words on one text line joined into runs that no column gutter interrupts."""
     words = sorted(words, key=lambda w: (round(w.top / s.line_tolerance), w.x0))
     lines: list[list[Segment]] = []
@@ -189,7 +219,7 @@ def _outline_rules(obj, height: float, s: ExtractSettings) -> list[Rule]:
     return rules
 
 
-def _split_furniture(
+def split_furniture(
     segments: list[Segment], height: float, s: ExtractSettings
 ) -> tuple[list[Segment], list[Segment]]:
     """Set aside page numbers standing in the top or bottom band of the page."""

@@ -1,12 +1,16 @@
 """Scoring an output table against a reference table, cell by cell.
 
 Text is compared after collapsing whitespace and unifying quote and dash characters, so that a
-typographic apostrophe against a straight one is not counted as an extraction error.
+typographic apostrophe against a straight one is not counted as an extraction error. The loose
+comparison (`loose=True`) also ignores accents and punctuation: it measures the words an OCR got
+right, whatever it made of an ellipsis or an acute accent.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,9 +21,19 @@ _UNIFY = str.maketrans({"’": "'", "‘": "'", "‛": "'", "«": '"', "»": '"'
                         "–": "-", "—": "-", "‑": "-", "\u00a0": " "})
 
 
-def comparable(value: object) -> str:
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def comparable(value: object, loose: bool = False) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if loose:
+        text = _PUNCTUATION.sub(" ", unaccented(text))
     return " ".join(text.translate(_UNIFY).split())
+
+
+def unaccented(text: str) -> str:
+    """The text without its accents (é -> e, ç -> c); ligatures such as œ stay."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 @dataclass
@@ -41,8 +55,9 @@ class Score:
                 f"{self.exact_cells}/{self.total_cells} cellules exactes ({self.cell_accuracy:.1%})")
 
 
-def score(output: pd.DataFrame, reference: pd.DataFrame, columns=CELL_COLUMNS) -> Score:
-    """Align output rows to reference rows by their synergy names, then compare every cell."""
+def score(output: pd.DataFrame, reference: pd.DataFrame, columns=CELL_COLUMNS, loose: bool = False) -> Score:
+    """Align output rows to reference rows by their synergy names, then compare every cell
+    (`loose`: ignoring accents and punctuation)."""
     ref_names = [comparable(v) for v in reference["synergie"]]
     out_names = [comparable(v) for v in output["synergie"]]
     pairs: list[tuple[int, int]] = []
@@ -54,7 +69,7 @@ def score(output: pd.DataFrame, reference: pd.DataFrame, columns=CELL_COLUMNS) -
     result.in_order = len(pairs) == len(reference) == len(output)
     for i, j in pairs:
         for column in columns:
-            want, got = comparable(reference[column].iloc[i]), comparable(output[column].iloc[j])
+            want, got = comparable(reference[column].iloc[i], loose), comparable(output[column].iloc[j], loose)
             if want == got:
                 result.exact_cells += 1
             else:
