@@ -16,11 +16,11 @@ from importlib import resources
 from pathlib import Path
 
 from .export import write_text
-from .model import Fragment
-from .settings import ExtractSettings
+from .model import Fragment, ScanSummary
+from .settings import Settings
 
 # Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 2  # 2: pages without a text layer are read by OCR
+EXTRACTION_VERSION = 3  # 2: pages without a text layer read by OCR; 3: their confidence kept
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Extraction:
     fragments: tuple[Fragment, ...]
     title: str  # text of the first page, for the commune and the year
     metadata_title: str
+    scans: tuple[ScanSummary, ...] = ()  # pages read by OCR
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
@@ -42,13 +43,15 @@ class Extraction:
             Fragment(**{**f, "cells": tuple(f["cells"]), "columns": tuple(tuple(c) for c in f["columns"])})
             for f in data["fragments"]
         )
-        return cls(data["pages"], fragments, data["title"], data["metadata_title"])
+        scans = tuple(ScanSummary(s["page"], s["mean_confidence"], tuple(s["unsure_words"])) for s in data["scans"])
+        return cls(data["pages"], fragments, data["title"], data["metadata_title"], scans)
 
 
-def extraction_key(settings: ExtractSettings) -> str:
-    """A hash of everything besides the document that shapes its extraction."""
+def extraction_key(settings: Settings) -> str:
+    """A hash of everything besides the document that shapes its extraction (OCR included)."""
     headings = resources.files("schemas").joinpath("colonnes.yaml").read_text(encoding="utf-8")
-    material = json.dumps([EXTRACTION_VERSION, dataclasses.asdict(settings), headings], sort_keys=True)
+    material = json.dumps([EXTRACTION_VERSION, dataclasses.asdict(settings.extract),
+                           dataclasses.asdict(settings.ocr), headings], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 

@@ -90,6 +90,15 @@ class Fragment:
     ends_page: bool = False  # last thing on its page, reaching down to where the text ends
 
 
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """How sure OCR was of one scanned page, kept with the extraction for the review flags."""
+
+    page: int
+    mean_confidence: float  # 0-100
+    unsure_words: tuple[str, ...]  # words read with low confidence
+
+
 @dataclass
 class Row:
     """One synergy, assembled from one or more fragments."""

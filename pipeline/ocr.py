@@ -26,7 +26,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from .model import PageContent, Row, Rule, Segment
+from .model import PageContent, Rule, ScanSummary, Segment
 from .pdf import DocumentError, line_segments, split_furniture
 from .settings import ExtractSettings, OcrSettings
 
@@ -50,6 +50,11 @@ class OcrPage:
     content: PageContent
     mean_confidence: float  # mean over the page's words; 100 when there are none
     low_confidence_words: tuple[Segment, ...]  # words under `OcrSettings.low_confidence` (see _doubtful)
+
+    def summary(self) -> ScanSummary:
+        """What the review flags need, small enough for the cache."""
+        words = tuple(sorted({w.text for w in self.low_confidence_words}))
+        return ScanSummary(self.content.number, self.mean_confidence, words)
 
 
 @dataclass(frozen=True)
@@ -218,20 +223,3 @@ def _numbers(title: str, name: str) -> tuple[float, ...]:
 def _number(title: str, name: str) -> float:
     """The first number of one property of an hOCR title, 0 when it is missing."""
     return (_numbers(title, name) or (0.0,))[0]
-
-
-def ocr_doubts(row: Row, scans: dict[int, OcrPage], s: OcrSettings) -> list[str]:
-    """Why a row read by OCR deserves a look (`a_verifier`): its pages were read with low mean
-    confidence, or it holds words Tesseract was unsure of."""
-    doubts = []
-    text = set(" ".join(row.cells.values()).split())
-    for number in range(row.page_debut, row.page_fin + 1):
-        scan = scans.get(number)
-        if scan is None:
-            continue
-        if scan.mean_confidence < s.low_page_confidence:
-            doubts.append(f"page {number} lue par OCR avec une confiance moyenne de {scan.mean_confidence:.0f} %")
-        unsure = sorted({w.text for w in scan.low_confidence_words if w.text in text})
-        if unsure:
-            doubts.append(f"mots incertains (OCR) page {number} : " + ", ".join(f"« {w} »" for w in unsure))
-    return doubts

@@ -25,11 +25,11 @@ from .diff import carry_ids
 from .extract import extract_fragments
 from .identify import identify
 from .ids import synergy_id
-from .model import LABEL_COLUMNS, OUTPUT_COLUMNS
+from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Row, ScanSummary
 from .normalise import normalise
 from .office import read_docx, read_odt
 from .pdf import DocumentError, read_pdf
-from .settings import ExtractSettings, Settings
+from .settings import OcrSettings, Settings
 from .validate import validate
 
 OFFICE_READERS = {".docx": read_docx, ".odt": read_odt}
@@ -94,7 +94,7 @@ def find_documents(inputs: list[Path]) -> tuple[list[Path], list[Reject]]:
     return found, missing
 
 
-def extract_document(path: Path, settings: ExtractSettings) -> Extraction:
+def extract_document(path: Path, settings: Settings) -> Extraction:
     """Read one document and find its table fragments; raises DocumentError with the reason.
 
     Word and LibreOffice files carry their table structure: it is read as is, with no geometry
@@ -104,16 +104,17 @@ def extract_document(path: Path, settings: ExtractSettings) -> Extraction:
     if suffix in OFFICE_READERS:
         office = OFFICE_READERS[suffix](path)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
-    document = read_pdf(path, settings)
+    document = read_pdf(path, settings.extract, settings.ocr)
     return Extraction(
         pages=len(document.pages),
-        fragments=tuple(extract_fragments(document.pages, settings)),
+        fragments=tuple(extract_fragments(document.pages, settings.extract)),
         title="\n".join(seg.text for seg in document.pages[0].segments),
         metadata_title=document.metadata.get("Title", ""),
+        scans=tuple(scan.summary() for _, scan in sorted(document.scans.items())),
     )
 
 
-def _extract_or_reason(path: Path, settings: ExtractSettings) -> Extraction | str:
+def _extract_or_reason(path: Path, settings: Settings) -> Extraction | str:
     """An extraction, or the reason it failed: no exception leaves a document's reading."""
     try:
         return extract_document(path, settings)
@@ -139,7 +140,7 @@ def extract_documents(
 ) -> tuple[list[tuple[Source, Extraction]], list[Reject]]:
     """Every document's extraction, in input order, from the cache or read anew."""
     paths, rejects = find_documents(inputs)
-    key = extraction_key(settings.extract)
+    key = extraction_key(settings)
     sources: list[Source] = []
     for path in paths:
         try:
@@ -164,12 +165,12 @@ def extract_documents(
 
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupt) as pool:
-            futures = {i: pool.submit(_extract_or_reason, sources[i].path, settings.extract) for i in todo}
+            futures = {i: pool.submit(_extract_or_reason, sources[i].path, settings) for i in todo}
             for i, future in futures.items():
                 done(i, future.result())
     else:
         for i in todo:
-            done(i, _extract_or_reason(sources[i].path, settings.extract))
+            done(i, _extract_or_reason(sources[i].path, settings))
     extracted = []
     for i, source in enumerate(sources):
         outcome = results[i]
@@ -180,10 +181,30 @@ def extract_documents(
     return extracted, rejects
 
 
+def ocr_doubts(row: Row, scans: dict[int, ScanSummary], s: OcrSettings) -> list[str]:
+    """Why a row read by OCR deserves a look (`a_verifier`): its pages were read with low mean
+    confidence, or it holds words Tesseract was unsure of."""
+    doubts = []
+    text = set(" ".join(row.cells.values()).split())
+    for number in range(row.page_debut, row.page_fin + 1):
+        scan = scans.get(number)
+        if scan is None:
+            continue
+        if scan.mean_confidence < s.low_page_confidence:
+            doubts.append(f"page {number} lue par OCR avec une confiance moyenne de {scan.mean_confidence:.0f} %")
+        unsure = sorted(w for w in scan.unsure_words if w in text)
+        if unsure:
+            doubts.append(f"mots incertains (OCR) page {number} : " + ", ".join(f"« {w} »" for w in unsure))
+    return doubts
+
+
 def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     """The pure heart of a run for one document: fragments to cleaned synergy rows."""
     assembly = assemble(list(extraction.fragments), settings)
     assembly.rows = [clean_row(row) for row in assembly.rows]
+    scans = {scan.page: scan for scan in extraction.scans}
+    for row in assembly.rows:
+        row.doutes.extend(ocr_doubts(row, scans, settings.ocr))
     return assembly
 
 

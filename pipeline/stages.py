@@ -50,7 +50,7 @@ def stage_extract(inputs: list[Path], interim: Path, settings: Settings, jobs: i
     cache = ExtractionCache(interim / "cache")
     extracted, rejects = extract_documents(inputs, settings, cache, jobs)
     manifest = {
-        "cle": extraction_key(settings.extract),
+        "cle": extraction_key(settings),
         "documents": [{"chemin": str(s.path), "fichier": s.shown, "empreinte": s.sha256} for s, _ in extracted],
         "rejets": [{"fichier": r.fichier, "raison": r.raison} for r in rejects],
     }

@@ -2,6 +2,7 @@
 pipeline and scored by the same scorer, and what happens when Tesseract is missing."""
 
 import shutil
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -9,9 +10,9 @@ import pytest
 import pytesseract
 
 from pipeline.model import LABEL_COLUMNS, PageContent, Row, Segment
-from pipeline.ocr import INSTALL_TESSERACT, OcrPage, mask_rules, needs_ocr, ocr_doubts, rotated, rule_masks, skew_angle
+from pipeline.ocr import INSTALL_TESSERACT, OcrPage, mask_rules, needs_ocr, rotated, rule_masks, skew_angle
 from pipeline.pdf import DocumentError, read_pdf
-from pipeline.run import process_document
+from pipeline.run import ocr_doubts, process_document
 from pipeline.score import score
 from pipeline.settings import OcrSettings, Settings
 
@@ -100,10 +101,17 @@ def test_low_confidence_flags_the_row_for_review():
     s = OcrSettings()
     page = PageContent(3, 842, 595, (), ())
     unsure = (Segment("Moyens", 0, 0, 10, 10), Segment("absent", 0, 0, 10, 10))
-    scans = {3: OcrPage(page, 92.0, unsure), 4: OcrPage(page, 60.0, ())}
+    scans = {3: OcrPage(page, 92.0, unsure).summary(), 4: OcrPage(replace(page, number=4), 60.0, ()).summary()}
     row = Row(dict(synergie="GRH", objectif="Moyens"), "Réalisation", 3, 4)
     assert ocr_doubts(row, scans, s) == [
         "mots incertains (OCR) page 3 : « Moyens »",
         "page 4 lue par OCR avec une confiance moyenne de 60 %",
     ]
     assert ocr_doubts(Row(dict(synergie="GRH"), "Réalisation", 5, 5), scans, s) == []
+
+
+def test_ocr_doubts_reach_the_output_rows(scanned):
+    frame, _ = scanned
+    from_ocr = frame["motifs_verification"].str.contains("OCR")
+    assert from_ocr.any()
+    assert frame.loc[from_ocr, "a_verifier"].all()

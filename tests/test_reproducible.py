@@ -89,10 +89,10 @@ def test_a_truncated_cache_entry_is_detected_and_rebuilt(tmp_path):
     first, _ = extract_documents([SAMPLES["regle"]], settings, cache)
     entry = next(cache.folder.iterdir())
     entry.write_bytes(entry.read_bytes()[:500])
-    assert cache.get(first[0][0].sha256, extraction_key(settings.extract)) is None
+    assert cache.get(first[0][0].sha256, extraction_key(settings)) is None
     again, rejects = extract_documents([SAMPLES["regle"]], settings, cache)
     assert rejects == [] and again[0][1] == first[0][1]
-    assert cache.get(first[0][0].sha256, extraction_key(settings.extract)) == first[0][1]
+    assert cache.get(first[0][0].sha256, extraction_key(settings)) == first[0][1]
 
 
 def test_results_do_not_depend_on_the_number_of_jobs(tmp_path):
