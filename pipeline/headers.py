@@ -37,6 +37,17 @@ def match_heading(text: str, min_score: float) -> str | None:
     return columns[best[2]] if best else None
 
 
+@lru_cache(maxsize=4096)
+def starts_a_heading(text: str, min_score: float) -> bool:
+    """Whether a text line could open a heading ('Synergie ou groupe de' opens 'Synergie ou groupe
+    de synergies'): the start of a known wording, at least four letters long."""
+    folded = fold_heading(text)
+    if len(folded) < 4:
+        return False
+    wordings, _ = _choices()
+    return process.extractOne(folded, wordings, scorer=fuzz.partial_ratio, score_cutoff=min_score) is not None
+
+
 def match_header(cells: Sequence[str], min_score: float, min_columns: int) -> Header | None:
     """The header a row of cells spells out, if it names enough distinct columns."""
     columns = [match_heading(c, min_score) for c in cells]

@@ -41,6 +41,9 @@ class ExtractSettings:
     page_end_margin: float = 30.0
     # How far above a rule a header may reach (a six-line heading at 10 pt fits).
     header_max_height: float = 110.0
+    # A header with no rule under it is found by its wording: a line opening at least
+    # `header_min_columns` headings, grown downwards by up to this many lines.
+    header_max_lines: int = 8
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
@@ -77,6 +77,7 @@ class Style:
     header_centered: bool = False
     cell_margin_tb: int = 40  # twips above and below each cell's text
     space_after: float = 0.0  # pt after each paragraph, in cells too (Word's default is 8)
+    header_rule: bool = True  # in an unruled table, a rule under the header row
 
     @property
     def text_w(self) -> float:
@@ -275,7 +276,7 @@ def make_table(doc: Document, n_cols: int, widths_cm: list[float], *, ruled: boo
 
 
 def add_row(table, widths_cm, values: list[list[list[str]]], *, header=False, repeat=False,
-            ruled=True, aligns=None):
+            ruled=True, aligns=None, header_rule=True):
     row = table.add_row()
     trPr = row._tr.get_or_add_trPr()
     if header:
@@ -285,7 +286,7 @@ def add_row(table, widths_cm, values: list[list[list[str]]], *, header=False, re
     for i, (cell, w, paras) in enumerate(zip(row.cells, widths_cm, values)):
         cell.width = Cm(w)
         fill_cell(cell, paras, bold=header, align=aligns[i] if aligns else None)
-        if header and not ruled:
+        if header and not ruled and header_rule:
             set_borders(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": "single"})
     return row
 
@@ -340,7 +341,7 @@ def build_document(rows: list[dict], *, ruled: bool, year: int, commune: str,
         last_header = style.last_header or by_line[lines[0]]["entete_derniere_colonne"]
         table = make_table(doc, 6, widths, ruled=ruled, margin_tb=style.cell_margin_tb)
         add_row(table, widths, [[[h]] for h in (*style.headers, last_header)],
-                header=True, repeat=repeat, ruled=ruled, aligns=centre)
+                header=True, repeat=repeat, ruled=ruled, aligns=centre, header_rule=style.header_rule)
         for n in lines:
             r = by_line[n]
             add_row(table, widths, [cell_paragraphs(n, f, r[f], layout) for f in FIELDS], ruled=ruled)
@@ -526,11 +527,13 @@ OTHER_STYLE = Style(page_w=21.0, page_h=29.7, margin=1.5, font="Liberation Serif
 
 
 def build_variants() -> None:
-    """The Mons 2020 rows in OTHER_STYLE, ruled and unruled (tests/data/variantes/)."""
-    for ruled, name in ((True, "regle"), (False, "sans_filets")):
+    """The Mons 2020 rows in OTHER_STYLE: ruled, unruled, and unruled with no rule at all, not
+    even under the header (tests/data/variantes/)."""
+    for ruled, name, style in ((True, "regle", OTHER_STYLE), (False, "sans_filets", OTHER_STYLE),
+                               (False, "sans_aucun_filet", replace(OTHER_STYLE, header_rule=False))):
         build_report(load_rows(), ROOT / f"tests/data/variantes/mons_2020_portrait_{name}.pdf", ruled=ruled,
                      year=2020, commune="Mons", tables=[range(1, 36)], repeat_header=[False], gaps=[0],
-                     style=OTHER_STYLE)
+                     style=style)
 
 
 def build_office_samples() -> None:

@@ -19,6 +19,8 @@ REFERENCE = ROOT / "tests" / "reference" / "mons_synergies_reference.csv"
 VARIANTS = {
     "portrait_regle": ROOT / "tests" / "data" / "variantes" / "mons_2020_portrait_regle.pdf",
     "portrait_sans_filets": ROOT / "tests" / "data" / "variantes" / "mons_2020_portrait_sans_filets.pdf",
+    # not even a rule under the header: found by its wording alone
+    "portrait_sans_aucun_filet": ROOT / "tests" / "data" / "variantes" / "mons_2020_portrait_sans_aucun_filet.pdf",
 }
 SAMPLES = {
     "regle": RAW / "mons" / "2020" / "mons_2020_regle.pdf",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..headers import match_header
+from ..headers import match_header, starts_a_heading
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings
 from .cells import cell_text, column_of, text_lines
@@ -78,6 +78,36 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
         below = [g for g in segments if g.top > rule.bottom]
         columns = Columns(_column_lefts(strips, below, s), max(rule.x1, max(g.x1 for g in band)))
         bands.append(_HeaderBand(min(g.top for g in band), rule.bottom, columns, cells))
+    return bands
+
+
+def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_HeaderBand]:
+    """Header rows with no rule under them, found by their wording alone: a line opening several
+    headings, grown downwards while its columns still read as headings (a data line added to a
+    heading spoils the match, which is where the header ends)."""
+    lines = text_lines(segments, s.line_tolerance)
+    bands = []
+    i = 0
+    while i < len(lines):
+        if sum(starts_a_heading(g.text, s.header_score) for g in lines[i]) < s.header_min_columns:
+            i += 1
+            continue
+        found = None
+        for end in range(i, min(i + s.header_max_lines, len(lines))):
+            band = [g for line in lines[i:end + 1] for g in line]
+            strips = _strips(band, s.segment_gap)
+            cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
+            if match_header(cells, s.header_score, s.header_min_columns) is not None:
+                found = (end, band, strips, cells)
+        if found is None:
+            i += 1
+            continue
+        end, band, strips, cells = found
+        bottom = max(g.bottom for g in band)
+        below = [g for g in segments if g.top > bottom]
+        right = max(g.x1 for g in band + below)
+        bands.append(_HeaderBand(min(g.top for g in band), bottom, Columns(_column_lefts(strips, below, s), right), cells))
+        i = end + 1
     return bands
 
 
@@ -167,7 +197,7 @@ def unruled_fragments(
     fragments: list[Fragment] = []
     columns = carried
     region_top = float("-inf")
-    bands = _header_bands(page, segments, s)
+    bands = _header_bands(page, segments, s) or _worded_header_bands(segments, s)
     for limit, band in [(b.top, b) for b in bands] + [(float("inf"), None)]:
         if columns is not None:
             region = sorted((g for g in segments if region_top <= g.top < limit), key=lambda g: g.top)
