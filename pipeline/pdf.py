@@ -28,6 +28,9 @@ _WORD = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
+_DAMAGED = "PDF illisible ou tronqué : le fichier est incomplet ou abîmé, demandez-en une nouvelle copie ({})"
+
+
 class DocumentError(Exception):
     """A document that cannot be read; the message is the reason, in plain French."""
 
@@ -45,13 +48,13 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
     if not data:
         raise DocumentError("fichier vide (0 octet)")
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise DocumentError("ce n'est pas un PDF (format non reconnu)")
+        raise DocumentError("ce n'est pas un PDF (format non reconnu) : exportez le rapport en PDF, .docx ou .odt")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
         if "password" in str(err).lower():
             raise DocumentError("PDF protégé par un mot de passe : demandez une version non protégée") from None
-        raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
+        raise DocumentError(_DAMAGED.format(err)) from None
     try:
         pages, scans = [], {}
         for i in range(len(pdf)):
@@ -62,7 +65,7 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
             pages.append(page)
         metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
     except pdfium.PdfiumError as err:
-        raise DocumentError(f"PDF illisible ou tronqué ({err})") from None
+        raise DocumentError(_DAMAGED.format(err)) from None
     finally:
         pdf.close()
     if not pages:
