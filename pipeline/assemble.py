@@ -113,7 +113,8 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
                 row.doutes.append(doubt)
             result.decisions.append((fragment, "suite"))
         else:
-            result.rows.append(Row(cells, layout.header.last_heading, fragment.page, fragment.page))
+            end = fragment.last_page or fragment.page  # a tagged PDF's row may already span pages
+            result.rows.append(Row(cells, layout.header.last_heading, fragment.page, end))
             result.decisions.append((fragment, "ligne"))
         previous = fragment
     return result

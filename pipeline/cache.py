@@ -20,7 +20,7 @@ from .model import Fragment, ScanSummary
 from .settings import Settings
 
 # Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 4  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording
+EXTRACTION_VERSION = 5  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags
 
 
 @dataclass(frozen=True)

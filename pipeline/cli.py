@@ -74,6 +74,7 @@ def run(
         err.print(f"REJETÉ {reject.fichier} : {reject.raison}", style="red")
     for doc in result.documents:
         unit = "tableaux" if Path(doc.fichier).suffix.lower() in OFFICE_READERS else "pages"
+        unit += " (structure balisée)" if doc.balise else ""
         err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
                   f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)")
         for warning in doc.avertissements:

@@ -86,8 +86,11 @@ class Fragment:
     columns: tuple[tuple[float, float], ...]
     top: float
     bottom: float
-    strategy: str  # "regle" (cells from ruling lines) or "sans_filets" (from text alignment)
+    # How the cells were found: "regle" (ruling lines), "sans_filets" (text alignment), "balise"
+    # (a tagged PDF's structure tree), "docx" or "odt" (the document's own table).
+    strategy: str
     ends_page: bool = False  # last thing on its page, reaching down to where the text ends
+    last_page: int | None = None  # a whole row read across a page end (tagged PDF): the page it ends on
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,10 +46,15 @@ class OfficeDocument:
     tables: int  # number of tables read, the counterpart of a PDF's page count
 
 
+def grid_columns(width: int) -> tuple[tuple[float, float], ...]:
+    """The synthetic x-intervals of a table with `width` grid columns."""
+    return tuple((i * COLUMN_WIDTH, (i + 1) * COLUMN_WIDTH) for i in range(width))
+
+
 def table_fragments(rows: list[list[str]], table: int, strategy: str) -> list[Fragment]:
     """One fragment per row of a table given as grid-aligned cell texts (pure)."""
     width = max((len(r) for r in rows), default=0)
-    columns = tuple((i * COLUMN_WIDTH, (i + 1) * COLUMN_WIDTH) for i in range(width))
+    columns = grid_columns(width)
     return [
         Fragment(table, tuple(cells) + ("",) * (width - len(cells)), columns, float(i), float(i + 1), strategy)
         for i, cells in enumerate(rows)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .ocr import OcrPage
 
 # pdfium writes U+FFFE for a hyphen that ends a line.
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-"})
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-"})
 _WORD = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
@@ -40,6 +40,7 @@ class PdfDocument:
     pages: list[PageContent]
     metadata: dict[str, str]
     scans: dict[int, OcrPage] = field(default_factory=dict)  # pages read by OCR, by number
+    tagged: bool = False  # the catalog says the PDF is tagged: it may carry its table structure
 
 
 def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettings()) -> PdfDocument:
@@ -64,13 +65,14 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
                 scans[page.number], page = scan, scan.content
             pages.append(page)
         metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        tagged = bool(pdfium_c.FPDFCatalog_IsTagged(pdf))
     except pdfium.PdfiumError as err:
         raise DocumentError(_DAMAGED.format(err)) from None
     finally:
         pdf.close()
     if not pages:
         raise DocumentError("PDF sans aucune page")
-    return PdfDocument(pages=pages, metadata=metadata, scans=scans)
+    return PdfDocument(pages=pages, metadata=metadata, scans=scans, tagged=tagged)
 
 
 def _scan_if_needed(
@@ -122,7 +124,7 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
         x1, last_top = rect.right, height - rect.top
         width_limit = (last - first + 1) * (bottom - top) + s.word_gap
         if abs(last_top - top) <= s.line_tolerance and 0 <= x1 - x0 <= width_limit:
-            words.append(Segment(match.group().translate(_LIGATURES), x0, top, x1, max(bottom, height - rect.bottom)))
+            words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom)))
         else:
             words.extend(_measured_words(textpage, text, first, last + 1, height, s))
     return words
@@ -140,7 +142,7 @@ def _measured_words(
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
         x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
         if chars and (x0 - box[2] > s.word_gap or abs(top - box[1]) > s.line_tolerance or x1 < box[0]):
-            words.append(Segment("".join(chars).translate(_LIGATURES), *box))
+            words.append(Segment("".join(chars).translate(LIGATURES), *box))
             chars.clear()
         if chars:
             box[1], box[2], box[3] = min(box[1], top), max(box[2], x1), max(box[3], bottom)
@@ -148,7 +150,7 @@ def _measured_words(
             box[:] = [x0, top, x1, bottom]
         chars.append(text[i])
     if chars:
-        words.append(Segment("".join(chars).translate(_LIGATURES), *box))
+        words.append(Segment("".join(chars).translate(LIGATURES), *box))
     return words
 
 

@@ -30,6 +30,7 @@ from .normalise import normalise
 from .office import read_docx, read_odt
 from .pdf import DocumentError, read_pdf
 from .settings import OcrSettings, Settings
+from .tagged import STRATEGY as TAGGED, read_tagged
 from .validate import validate
 
 OFFICE_READERS = {".docx": read_docx, ".odt": read_odt}
@@ -53,6 +54,7 @@ class DocumentReport:
     avertissements: list[str] = field(default_factory=list)
     a_verifier: int = 0  # rows flagged for review, once normalised and validated
     echecs: int = 0  # schema checks failed
+    balise: bool = False  # a tagged PDF read through its structure tree
 
 
 @dataclass(frozen=True)
@@ -98,16 +100,21 @@ def extract_document(path: Path, settings: Settings) -> Extraction:
     """Read one document and find its table fragments; raises DocumentError with the reason.
 
     Word and LibreOffice files carry their table structure: it is read as is, with no geometry
-    (`page` then numbers the table). PDFs go through the page geometry.
+    (`page` then numbers the table). A tagged PDF whose structure tree holds the table is read
+    through it (`pipeline.tagged`); other PDFs, and tagged ones whose tree does not fit the
+    pages, go through the page geometry.
     """
     suffix = path.suffix.lower()
     if suffix in OFFICE_READERS:
         office = OFFICE_READERS[suffix](path)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
     document = read_pdf(path, settings.extract, settings.ocr)
+    fragments = read_tagged(path, document, settings.extract)
+    if fragments is None:
+        fragments = extract_fragments(document.pages, settings.extract)
     return Extraction(
         pages=len(document.pages),
-        fragments=tuple(extract_fragments(document.pages, settings.extract)),
+        fragments=tuple(fragments),
         title="\n".join(seg.text for seg in document.pages[0].segments),
         metadata_title=document.metadata.get("Title", ""),
         scans=tuple(scan.summary() for _, scan in sorted(document.scans.items())),
@@ -261,7 +268,8 @@ def assemble_documents(
         frame = document_frame(assembly, source, commune or found_commune, annee or found_year)
         warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
         frames.append(frame)
-        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings))
+        tagged = any(f.strategy == TAGGED for f in extraction.fragments)
+        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged))
     table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
     # A synergy keeps the id of its first year in every later year, reworded or not.
     return carry_ids(table, settings.diff), reports, rejects

@@ -16,6 +16,7 @@ boundary (rows are allowed to split, as in real reports).
 Outputs:
   raw/mons/2020/mons_2020_regle.pdf       every cell border drawn
   raw/mons/2020/mons_2020_sans_filets.pdf no borders, one rule under each header row
+  raw/mons/2020/mons_2020_balise.pdf      the same, exported as a tagged PDF (structure tree)
   tests/data/sans_tableau.pdf             title page, prose and a budget table only
   raw/mons/2020/mons_2020.docx            the ruled report as built, before conversion
   raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
@@ -23,7 +24,7 @@ Outputs:
   tests/data/variantes/*.pdf              the 2020 rows in another commune's layout (OTHER_STYLE)
 
 `make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone;
-`make_samples.py variantes` only the layout variants.
+`make_samples.py variantes` only the layout variants; `make_samples.py balise` only the tagged PDF.
 `make_samples.py 2021` writes only the 2021 report (LibreOffice output differs at each run, so
 the committed 2020 PDFs are best left alone); with no argument every file is rebuilt.
 """
@@ -349,11 +350,13 @@ def build_document(rows: list[dict], *, ruled: bool, year: int, commune: str,
 
 
 # ---------------------------------------------------------------- conversion
-def docx_to_pdf(docx_path: Path, pdf_path: Path) -> None:
+def docx_to_pdf(docx_path: Path, pdf_path: Path, tagged: bool = False) -> None:
+    """LibreOffice's PDF export; `tagged` adds the structure tree (Table, TR, TD...)."""
+    target = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}' if tagged else "pdf"
     with tempfile.TemporaryDirectory(prefix="lo_profile_") as profile, \
             tempfile.TemporaryDirectory(prefix="lo_out_") as out:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", out, str(docx_path)],
+                        "--convert-to", target, "--outdir", out, str(docx_path)],
                        check=True, capture_output=True, timeout=180)
         pdf_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(out) / (docx_path.stem + ".pdf"), pdf_path)
@@ -439,7 +442,7 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range], style: S
 def build_report(rows: list[dict], pdf_path: Path, *, ruled: bool, year: int, commune: str,
                  tables: list[range], repeat_header: list[bool],
                  gaps: list[float] | None = None, docx_path: Path | None = None,
-                 layout: dict | None = None, style: Style = DEFAULT_STYLE) -> dict:
+                 layout: dict | None = None, style: Style = DEFAULT_STYLE, tagged: bool = False) -> dict:
     """Write one report as PDF (and as DOCX if docx_path is given), check and describe it."""
     gaps = gaps or [12.0] * len(tables)
     doc = build_document(rows, ruled=ruled, year=year, commune=commune, tables=tables,
@@ -447,7 +450,7 @@ def build_report(rows: list[dict], pdf_path: Path, *, ruled: bool, year: int, co
     with tempfile.TemporaryDirectory(prefix="make_samples_") as tmp:
         src = docx_path or Path(tmp) / (pdf_path.stem + ".docx")
         doc.save(src)
-        docx_to_pdf(src, pdf_path)
+        docx_to_pdf(src, pdf_path, tagged)
     info = check_layout(pdf_path, rows, tables, style)
     no_header = [p for p in range(2, info["pages"] + 1) if p not in info["header_pages"]]
     print(f"{shown(pdf_path)}: {info['pages']} pages; table header at the top of "
@@ -536,6 +539,13 @@ def build_variants() -> None:
                      style=style)
 
 
+def build_tagged() -> None:
+    """The unruled Mons 2020 report (the harder one for geometry) as a tagged PDF."""
+    build_report(load_rows(), ROOT / "raw/mons/2020/mons_2020_balise.pdf", ruled=False, year=2020,
+                 commune="Mons", tables=MONS_2020_TABLES, repeat_header=[True, True, False, True],
+                 gaps=[0, 12, 24, 12], tagged=True)
+
+
 def build_office_samples() -> None:
     """The ruled Mons 2020 report as DOCX (python-docx's own output) and as ODT (LibreOffice's
     conversion of it), for the readers of structured documents; no PDF is written."""
@@ -561,6 +571,9 @@ def main() -> None:
     if sys.argv[1:] == ["variantes"]:
         build_variants()
         return
+    if sys.argv[1:] == ["balise"]:
+        build_tagged()
+        return
     rows = load_rows()
     by_line = {r["ligne"]: r for r in rows}
     stale = [k for k, v in LAYOUT.items() if norm(v.replace("\n", " ")) != norm(by_line[k[0]][k[1]])]
@@ -577,6 +590,7 @@ def main() -> None:
     build_office_samples()
     build_mons_2021()
     build_variants()
+    build_tagged()
 
 
 if __name__ == "__main__":
