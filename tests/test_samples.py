@@ -17,10 +17,15 @@ REQUIRED_ACCURACY = {"regle": 0.98, "sans_filets": 0.95, "portrait_regle": 0.98,
 HEADER_WORDS = re.compile(r"synergie ou groupe|mode op[ée]ratoire \(|administration pilote|^page \d+$", re.I)
 
 
+def processed(documents, request):
+    """(name, rows, report) of the document a parametrised fixture stands for."""
+    frame, report = process_document(documents[request.param], Settings())
+    return request.param, frame, report
+
+
 @pytest.fixture(scope="module", params=sorted(SAMPLES))
 def extracted(request):
-    frame, report = process_document(SAMPLES[request.param], Settings(), None, None)
-    return request.param, frame, report
+    return processed(SAMPLES, request)
 
 
 def test_every_row_found_in_order_with_its_cells(extracted, reference):
@@ -72,8 +77,7 @@ def test_commune_year_and_provenance_come_from_the_document(extracted):
 
 @pytest.fixture(scope="module", params=sorted(VARIANTS))
 def variant(request):
-    frame, report = process_document(VARIANTS[request.param], Settings(), None, None)
-    return request.param, frame, report
+    return processed(VARIANTS, request)
 
 
 def test_another_commune_s_layout_is_read_as_well(variant, reference):
