@@ -156,7 +156,6 @@ def _measured_words(
 
 def line_segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
     """Words on one text line joined into runs that no column gutter interrupts."""
-    words = sorted(words, key=lambda w: (round(w.top / s.line_tolerance), w.x0))
     lines: list[list[Segment]] = []
     for w in sorted(words, key=lambda w: w.top):
         for line in reversed(lines[-8:]):
