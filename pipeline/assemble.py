@@ -114,7 +114,8 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
             result.decisions.append((fragment, "suite"))
         else:
             end = fragment.last_page or fragment.page  # a tagged PDF's row may already span pages
-            result.rows.append(Row(cells, layout.header.last_heading, fragment.page, end))
+            result.rows.append(Row(cells, layout.header.last_heading, fragment.page, end,
+                                   ligne_source=fragment.source_row))
             result.decisions.append((fragment, "ligne"))
         previous = fragment
     return result

@@ -11,40 +11,29 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .export import write_text
-from .model import Fragment, ScanSummary
+from .model import Extraction, Fragment, ScanSummary
 from .settings import Settings
 
 # Bump when the extraction code changes what it produces for the same document.
 EXTRACTION_VERSION = 5  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags
 
 
-@dataclass(frozen=True)
-class Extraction:
-    """What is kept of a document once read: its fragments and the text that names it."""
+def to_json(extraction: Extraction) -> str:
+    return json.dumps(dataclasses.asdict(extraction), ensure_ascii=False)
 
-    pages: int
-    fragments: tuple[Fragment, ...]
-    title: str  # text of the first page, for the commune and the year
-    metadata_title: str
-    scans: tuple[ScanSummary, ...] = ()  # pages read by OCR
 
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> "Extraction":
-        data = json.loads(text)
-        fragments = tuple(
-            Fragment(**{**f, "cells": tuple(f["cells"]), "columns": tuple(tuple(c) for c in f["columns"])})
-            for f in data["fragments"]
-        )
-        scans = tuple(ScanSummary(s["page"], s["mean_confidence"], tuple(s["unsure_words"])) for s in data["scans"])
-        return cls(data["pages"], fragments, data["title"], data["metadata_title"], scans)
+def from_json(text: str) -> Extraction:
+    data = json.loads(text)
+    fragments = tuple(
+        Fragment(**{**f, "cells": tuple(f["cells"]), "columns": tuple(tuple(c) for c in f["columns"])})
+        for f in data["fragments"]
+    )
+    scans = tuple(ScanSummary(s["page"], s["mean_confidence"], tuple(s["unsure_words"])) for s in data["scans"])
+    return Extraction(data["pages"], fragments, data["title"], data["metadata_title"], scans)
 
 
 def extraction_key(settings: Settings) -> str:
@@ -67,7 +56,7 @@ class ExtractionCache:
     def get(self, sha256: str, key: str) -> Extraction | None:
         path = self.path(sha256, key)
         try:
-            return Extraction.from_json(path.read_text(encoding="utf-8"))
+            return from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError):
@@ -75,4 +64,4 @@ class ExtractionCache:
             return None
 
     def put(self, sha256: str, key: str, extraction: Extraction) -> None:
-        write_text(extraction.to_json(), self.path(sha256, key))
+        write_text(to_json(extraction), self.path(sha256, key))

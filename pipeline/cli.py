@@ -21,8 +21,9 @@ from . import export, stages
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
-from .pdf import DocumentError, read_pdf
-from .run import OFFICE_READERS, run as run_pipeline
+from .read import OFFICE_READERS, DocumentError
+from .read.pdf import read_pdf
+from .run import run as run_pipeline
 from .settings import Settings
 from .stages import write_outputs
 

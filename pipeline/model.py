@@ -20,9 +20,13 @@ LABEL_COLUMNS = ("objectifs_norm", "mode_norm", "pilote_norm", "responsable_norm
 # Columns of synergies.csv: the output contract's, in its order, then our additions.
 OUTPUT_COLUMNS = (
     "commune", "annee", "fichier_source", "empreinte_source", "page_debut", "page_fin", "ligne",
-    "id_synergie", *CELL_COLUMNS, *LABEL_COLUMNS, "a_verifier", "motifs_verification",
+    "id_synergie", "rubrique", "ligne_source", *CELL_COLUMNS, *LABEL_COLUMNS, "a_verifier", "motifs_verification",
     "entete_derniere_colonne", "strategie",
 )
+
+
+# Strategies of documents that carry their table structure: a fragment's `top` is a row index.
+STRUCTURED_STRATEGIES = {"docx", "odt", "xlsx", "ods"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,12 @@ class Fragment:
     ends_page: bool = False  # last thing on its page, reaching down to where the text ends
     last_page: int | None = None  # a whole row read across a page end (tagged PDF): the page it ends on
 
+    @property
+    def source_row(self) -> int | None:
+        """The row's number as its source program shows it: the table row of a DOCX/ODT, the
+        sheet row of a spreadsheet (`top` is then a 0-based row index); None for a PDF."""
+        return int(self.top) + 1 if self.strategy in STRUCTURED_STRATEGIES else None
+
 
 @dataclass(frozen=True, slots=True)
 class ScanSummary:
@@ -111,3 +121,16 @@ class Row:
     page_debut: int
     page_fin: int
     doutes: list[str] = field(default_factory=list)
+    rubrique: str = ""  # the section heading the row sits under, when the report has sections
+    ligne_source: int | None = None  # the source's own row number (structured documents)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What is kept of a document once read: its fragments and the text that names it."""
+
+    pages: int
+    fragments: tuple[Fragment, ...]
+    title: str  # text of the first page, for the commune and the year
+    metadata_title: str
+    scans: tuple[ScanSummary, ...] = ()  # pages read by OCR

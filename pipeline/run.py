@@ -19,23 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from .assemble import Assembly, assemble
-from .cache import Extraction, ExtractionCache, extraction_key
+from .cache import ExtractionCache, extraction_key
 from .clean import clean_row
 from .diff import carry_ids
-from .extract import extract_fragments
 from .identify import identify
 from .ids import synergy_id
-from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Row, ScanSummary
+from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
 from .normalise import normalise
-from .office import read_docx, read_odt
-from .pdf import DocumentError, read_pdf
+from .read import DOCUMENT_SUFFIXES, DocumentError, read_document
+from .read.tagged import STRATEGY as TAGGED
 from .settings import OcrSettings, Settings
-from .tagged import STRATEGY as TAGGED, read_tagged
 from .validate import validate
-
-OFFICE_READERS = {".docx": read_docx, ".odt": read_odt}
-DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS}
-
 
 @dataclass(frozen=True)
 class Source:
@@ -96,35 +90,10 @@ def find_documents(inputs: list[Path]) -> tuple[list[Path], list[Reject]]:
     return found, missing
 
 
-def extract_document(path: Path, settings: Settings) -> Extraction:
-    """Read one document and find its table fragments; raises DocumentError with the reason.
-
-    Word and LibreOffice files carry their table structure: it is read as is, with no geometry
-    (`page` then numbers the table). A tagged PDF whose structure tree holds the table is read
-    through it (`pipeline.tagged`); other PDFs, and tagged ones whose tree does not fit the
-    pages, go through the page geometry.
-    """
-    suffix = path.suffix.lower()
-    if suffix in OFFICE_READERS:
-        office = OFFICE_READERS[suffix](path)
-        return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
-    document = read_pdf(path, settings.extract, settings.ocr)
-    fragments = read_tagged(path, document, settings.extract)
-    if fragments is None:
-        fragments = extract_fragments(document.pages, settings.extract)
-    return Extraction(
-        pages=len(document.pages),
-        fragments=tuple(fragments),
-        title="\n".join(seg.text for seg in document.pages[0].segments),
-        metadata_title=document.metadata.get("Title", ""),
-        scans=tuple(scan.summary() for _, scan in sorted(document.scans.items())),
-    )
-
-
 def _extract_or_reason(path: Path, settings: Settings) -> Extraction | str:
     """An extraction, or the reason it failed: no exception leaves a document's reading."""
     try:
-        return extract_document(path, settings)
+        return read_document(path, settings)
     except DocumentError as err:
         return str(err)
     except OSError as err:
@@ -229,6 +198,8 @@ def document_frame(assembly: Assembly, source: Source, commune: str, annee: int 
             "page_fin": row.page_fin,
             "ligne": number,
             "id_synergie": synergy_id(commune, row.cells["synergie"]),
+            "rubrique": row.rubrique,
+            "ligne_source": row.ligne_source,
             **row.cells,
             **dict.fromkeys(LABEL_COLUMNS, ""),
             "avancement_pct": None,
@@ -243,13 +214,14 @@ def document_frame(assembly: Assembly, source: Source, commune: str, annee: int 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The contract's types: nullable integers, booleans, and strings with no missing values."""
     frame = frame.copy()
-    for column in ("annee", "avancement_pct"):
-        frame[column] = pd.array(frame[column], dtype="Int64")
+    for column in ("annee", "avancement_pct", "ligne_source"):
+        # Empty means unknown: an empty cell (a CSV read back) is a null, not a zero.
+        frame[column] = pd.array(pd.to_numeric(frame[column].replace("", None)), dtype="Int64")
     for column in ("page_debut", "page_fin", "ligne"):
         frame[column] = frame[column].astype("int64")
     frame["a_verifier"] = frame["a_verifier"].astype(bool)
     for column in frame.columns:
-        if column not in ("annee", "avancement_pct", "page_debut", "page_fin", "ligne", "a_verifier"):
+        if column not in ("annee", "avancement_pct", "ligne_source", "page_debut", "page_fin", "ligne", "a_verifier"):
             frame[column] = frame[column].fillna("").astype(str)
     return frame
 

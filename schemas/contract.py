@@ -38,6 +38,8 @@ class SynergiesContract(pa.DataFrameModel):
     page_fin: Series[int] = pa.Field(ge=1)
     ligne: Series[int] = pa.Field(ge=1)
     id_synergie: Series[str] = pa.Field(str_length={"min_value": 1})
+    rubrique: Series[str]
+    ligne_source: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     synergie: Series[str]
     objectif: Series[str]
     mode_operatoire: Series[str]

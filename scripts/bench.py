@@ -60,7 +60,7 @@ def merged_report(target: Path, copies: int) -> Path:
 # --- contenders, each run in a child process -------------------------------------------------
 
 def run_pipeline(paths: list[Path], out: Path, cache: Path | None) -> int:
-    from pipeline.cache import ExtractionCache
+    from pipeline.model import ExtractionCache
     from pipeline.run import run
     from pipeline.settings import Settings
     from pipeline.stages import write_outputs

@@ -16,8 +16,9 @@ from docx.text.paragraph import Paragraph
 from pipeline.assemble import assemble
 from pipeline.clean import clean_row
 from pipeline.identify import identify
-from pipeline.office import read_docx, read_odt
-from pipeline.pdf import DocumentError
+from pipeline.read.docx import read_docx
+from pipeline.read.odt import read_odt
+from pipeline.read import DocumentError
 from pipeline.score import score
 from pipeline.settings import Settings
 

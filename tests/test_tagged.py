@@ -7,15 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-import pipeline.tagged as tagged
+import pipeline.read.tagged as tagged
 from pipeline.assemble import assemble
-from pipeline.cache import Extraction
+from pipeline.cache import from_json, to_json
 from pipeline.model import PageContent, Segment
-from pipeline.pdf import read_pdf
-from pipeline.run import extract_document, process_document
+from pipeline.read.pdf import read_pdf
+from pipeline.read import read_document
+from pipeline.run import process_document
 from pipeline.score import score
 from pipeline.settings import Settings
-from pipeline.tagged import TaggedCell, tagged_fragments
+from pipeline.read.tagged import TaggedCell, tagged_fragments
 
 from .conftest import RAW, ROOT, SAMPLES, VARIANTS
 
@@ -87,8 +88,8 @@ def test_the_summary_line_says_the_structure_was_used(tmp_path):
 
 
 def test_a_row_across_pages_survives_the_cache():
-    extraction = extract_document(TAGGED, Settings())
-    again = Extraction.from_json(extraction.to_json())
+    extraction = read_document(TAGGED, Settings())
+    again = from_json(to_json(extraction))
     assert again == extraction
     assert sum(f.last_page is not None for f in again.fragments) == len(BROKEN_ROWS)
 

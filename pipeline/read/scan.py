@@ -26,9 +26,10 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from .model import PageContent, Rule, ScanSummary, Segment
-from .pdf import DocumentError, line_segments, split_furniture
-from .settings import ExtractSettings, OcrSettings
+from ..model import PageContent, Rule, ScanSummary, Segment
+from ..settings import ExtractSettings, OcrSettings
+from .base import DocumentError
+from .text import line_segments, split_furniture
 
 # Tesseract reads a parenthesis as a brace now and then; these reports never use braces, and a
 # heading such as "Mode opératoire {coopératif/délégatif)" would no longer be recognised.

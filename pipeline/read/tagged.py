@@ -3,12 +3,12 @@
 Word and LibreOffice can export "tagged" PDFs (for accessibility): besides the drawing, the file
 carries a structure tree, Table → (THead/TBody/TFoot) → TR → TH/TD → paragraphs, whose leaves
 point at the page's text by marked-content ids (MCID). That tree says which text is in which cell,
-so, as `pipeline.office` does for DOCX and ODT, each TR becomes one `Fragment`:
+so, as `pipeline.read.office` does for DOCX and ODT, each TR becomes one `Fragment`:
 
 - `page` is the page where the row starts; a row broken by a page end is ONE row of the tree, read
   from both pages, and `last_page` is where it ends (None when it stands on one page);
 - `top` and `bottom` are the row's extent on its first page;
-- `columns` are the synthetic grid columns of `pipeline.office`; ColSpan and RowSpan place the
+- `columns` are the synthetic grid columns of `pipeline.read.office`; ColSpan and RowSpan place the
   cells on the grid, a merged cell's text standing in its first column and row;
 - the lines of a cell are its text objects grouped by position, joined with "\n";
 - `strategy` is "balise".
@@ -42,12 +42,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .extract.cells import text_lines
-from .headers import match_header
-from .model import Fragment, PageContent, Segment
+from ..extract.cells import text_lines
+from ..headers import match_header
+from ..model import Fragment, PageContent, Segment
+from ..settings import ExtractSettings
 from .office import grid_columns
-from .pdf import LIGATURES, PdfDocument
-from .settings import ExtractSettings
+from .pdf import PdfDocument
+from .text import LIGATURES
 
 STRATEGY = "balise"
 _ROW_GROUPS = {"THead", "TBody", "TFoot"}

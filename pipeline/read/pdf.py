@@ -3,7 +3,7 @@
 pypdfium2 is the page parser on the hot path: it reads characters with their boxes about ten
 times faster than pdfminer (pdfplumber, camelot), which matters for a corpus of 40,000 pages.
 The table structure itself is found by `pipeline.extract` from these plain objects. A page without
-a text layer (a scan) is rendered and read by OCR (`pipeline.ocr`) into the same objects.
+a text layer (a scan) is rendered and read by OCR (`pipeline.read.scan`) into the same objects.
 """
 
 from __future__ import annotations
@@ -16,23 +16,18 @@ from typing import TYPE_CHECKING
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .model import PageContent, Rule, Segment
-from .settings import ExtractSettings, OcrSettings
+from ..model import PageContent, Rule, Segment
+from ..settings import ExtractSettings, OcrSettings
+from .base import DocumentError
+from .text import LIGATURES, line_segments, split_furniture
 
 if TYPE_CHECKING:
-    from .ocr import OcrPage
+    from .scan import OcrPage
 
-# pdfium writes U+FFFE for a hyphen that ends a line.
-LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-"})
 _WORD = re.compile(r"\S+")
-_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
 _DAMAGED = "PDF illisible ou tronqué : le fichier est incomplet ou abîmé, demandez-en une nouvelle copie ({})"
-
-
-class DocumentError(Exception):
-    """A document that cannot be read; the message is the reason, in plain French."""
 
 
 @dataclass(frozen=True)
@@ -79,8 +74,8 @@ def _scan_if_needed(
     pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings
 ) -> OcrPage | None:
     """A page without a text layer read again by OCR from its picture; None for any other page."""
-    # Imported here: ocr.py builds on this module's helpers, and born-digital runs never load it.
-    from .ocr import needs_ocr, ocr_page
+    # Imported here: born-digital runs never load OpenCV and Tesseract.
+    from .scan import needs_ocr, ocr_page
 
     if not needs_ocr(page, ocr):
         return None
@@ -154,39 +149,6 @@ def _measured_words(
     return words
 
 
-def line_segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
-    """Words on one text line joined into runs that no column gutter interrupts."""
-    lines: list[list[Segment]] = []
-    for w in sorted(words, key=lambda w: w.top):
-        for line in reversed(lines[-8:]):
-            if abs(line[0].top - w.top) <= s.line_tolerance:
-                line.append(w)
-                break
-        else:
-            lines.append([w])
-    segments = []
-    for line in lines:
-        line.sort(key=lambda w: w.x0)
-        run = [line[0]]
-        for w in line[1:]:
-            if w.x0 - run[-1].x1 > s.segment_gap:
-                segments.append(_join(run))
-                run = []
-            run.append(w)
-        segments.append(_join(run))
-    return segments
-
-
-def _join(words: list[Segment]) -> Segment:
-    return Segment(
-        " ".join(w.text for w in words),
-        words[0].x0,
-        min(w.top for w in words),
-        max(w.x1 for w in words),
-        max(w.bottom for w in words),
-    )
-
-
 def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule]:
     """Thin paths are ruling lines; wider paths are read segment by segment (cell outlines)."""
     rules = []
@@ -221,15 +183,3 @@ def _outline_rules(obj, height: float, s: ExtractSettings) -> list[Rule]:
             if max(x1 - x0, y1 - y0) >= s.rule_min_length:
                 rules.append(Rule(x0, height - y1, x1, height - y0))
     return rules
-
-
-def split_furniture(
-    segments: list[Segment], height: float, s: ExtractSettings
-) -> tuple[list[Segment], list[Segment]]:
-    """Set aside page numbers standing in the top or bottom band of the page."""
-    band = height * s.furniture_band
-    body, furniture = [], []
-    for seg in segments:
-        in_band = seg.bottom < band or seg.top > height - band
-        (furniture if in_band and _PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
-    return body, furniture

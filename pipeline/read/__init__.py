@@ -1,0 +1,53 @@
+"""read: one reader per input format behind one entry, `read_document`.
+
+Each format has its module (docling's `backend/` layout): `pdf` (text layer, pypdfium2), `scan`
+(pages without text, OCR), `tagged` (a tagged PDF's structure tree), `docx`, `odt`. Whatever the
+format, a document comes out as an `Extraction`: table-row fragments plus the text that names the
+report. `synergies run`, the DVC stages and `synergies debug` all go through `read_document`, so
+they make the same choice for the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..extract import extract_fragments
+from ..model import Extraction
+from ..settings import Settings
+from .base import DocumentError
+from .docx import read_docx
+from .odt import read_odt
+from .office import OfficeDocument
+from .pdf import read_pdf
+from .tagged import read_tagged
+
+OFFICE_READERS: dict[str, Callable[[Path], OfficeDocument]] = {".docx": read_docx, ".odt": read_odt}
+DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS}
+
+__all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "DocumentError", "read_document"]
+
+
+def read_document(path: Path, settings: Settings) -> Extraction:
+    """Read one document and find its table fragments; raises DocumentError with the reason.
+
+    Word and LibreOffice files carry their table structure: it is read as is, with no geometry
+    (`page` then numbers the table). A tagged PDF whose structure tree holds the table is read
+    through it; other PDFs, and tagged ones whose tree does not fit the pages, go through the
+    page geometry (`pipeline.extract`), scanned pages through OCR first.
+    """
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_READERS:
+        office = OFFICE_READERS[suffix](path)
+        return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
+    document = read_pdf(path, settings.extract, settings.ocr)
+    fragments = read_tagged(path, document, settings.extract)
+    if fragments is None:
+        fragments = extract_fragments(document.pages, settings.extract)
+    return Extraction(
+        pages=len(document.pages),
+        fragments=tuple(fragments),
+        title="\n".join(seg.text for seg in document.pages[0].segments),
+        metadata_title=document.metadata.get("Title", ""),
+        scans=tuple(scan.summary() for _, scan in sorted(document.scans.items())),
+    )
