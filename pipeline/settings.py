@@ -151,12 +151,22 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class ScoreSettings:
+    """Scoring an output against a truth (scripts/accuracy.py, the zoo's tests)."""
+
+    # Two rows less alike than this (mean edit similarity of their cells, 0-1) are not the same
+    # synergy: an output row that far from every truth row counts as invented, not as misread.
+    match_floor: float = 0.5
+
+
+@dataclass(frozen=True)
 class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
     normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
     diff: DiffSettings = field(default_factory=DiffSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    score: ScoreSettings = field(default_factory=ScoreSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":
