@@ -21,7 +21,7 @@ LABEL_COLUMNS = ("objectifs_norm", "mode_norm", "pilote_norm", "responsable_norm
 OUTPUT_COLUMNS = (
     "commune", "annee", "fichier_source", "empreinte_source", "page_debut", "page_fin", "ligne",
     "id_synergie", "rubrique", "ligne_source", *CELL_COLUMNS, *LABEL_COLUMNS, "a_verifier", "motifs_verification",
-    "entete_derniere_colonne", "strategie",
+    "entete_derniere_colonne", "strategie", "domaine",
 )
 
 

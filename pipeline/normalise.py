@@ -146,6 +146,18 @@ def parse_vocabulaire(data: dict) -> Vocabulaire:
     )
 
 
+def colonne_mots_cles(sortie: str, valeurs: dict[str, list[str]], vocab: Vocabulaire) -> Colonne:
+    """Keywords of another taxonomy (`domaines.yaml`) prepared exactly as the labels' synonyms,
+    so that `mentions` finds them with the same tolerance."""
+    return _colonne(sortie, {"source": sortie, "valeurs": valeurs},
+                    lambda text: _mots(text, vocab.abreviations, vocab.remplacements, vocab.mots_vides))
+
+
+def mots(text: str, vocab: Vocabulaire) -> list[str]:
+    """A cell's words as `mentions` reads them (clauses joined)."""
+    return [w for clause in _propositions(text, vocab) for w in clause]
+
+
 @lru_cache(maxsize=4)
 def vocabulaire(name: str = VOCABULAIRE) -> Vocabulaire:
     """The shipped vocabulary file, prepared once."""
@@ -266,7 +278,7 @@ def _contradiction(colonne: Colonne, labels) -> str:
 
 def _objectifs(text: str, colonne: Colonne, vocab: Vocabulaire, settings: NormaliseSettings) -> Match:
     """Every value the cell names, in the vocabulary's order."""
-    words = [w for clause in _propositions(text, vocab) for w in clause]
+    words = mots(text, vocab)
     best = _combiner(_meilleurs(mentions(words, colonne, settings)), colonne)
     if not best:
         return Match("", 0.0, _non_reconnu(text, colonne, settings))

@@ -22,6 +22,7 @@ from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key
 from .clean import clean_row
 from .diff import carry_ids
+from .domaine import assign_domaines
 from .identify import identify
 from .ids import synergy_id
 from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
@@ -207,6 +208,7 @@ def document_frame(assembly: Assembly, source: Source, commune: str, annee: int 
             "motifs_verification": "|".join(row.doutes),
             "entete_derniere_colonne": row.entete_derniere_colonne,
             "strategie": strategies.get(row.page_debut, ""),
+            "domaine": "",
         })
     return typed(pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS)))
 
@@ -248,8 +250,13 @@ def assemble_documents(
 
 
 def normalise_and_validate(table: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Labels and review flags, then the contract's checks: the final table and its failures."""
-    return validate(normalise(table, settings.normalise))
+    """Labels, domains and review flags, then the contract's checks: the final table and its failures."""
+    return validate(label_table(table, settings))
+
+
+def label_table(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The controlled labels, then each synergy's domain (both add review notes)."""
+    return assign_domaines(normalise(table, settings.normalise), settings.domaine, settings.normalise)
 
 
 def count_reviews(reports: list[DocumentReport], table: pd.DataFrame, failures: pd.DataFrame) -> None:

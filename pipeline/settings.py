@@ -110,6 +110,21 @@ class NormaliseSettings:
 
 
 @dataclass(frozen=True)
+class DomaineSettings:
+    """The `domaine` of a synergy from its cells (`schemas/domaines.yaml`). Keywords are matched
+    with the normaliser's tolerance (`normalise` section)."""
+
+    # Points a domain gets when one of its keywords is in a cell. The name says what is pooled;
+    # the objective often says why ("Moyens"), the achievement what was done ("brochures").
+    weight_synergie: float = 2.0
+    weight_objectif: float = 1.0
+    weight_realisation: float = 0.5
+    # A domain is kept only when it leads the next one by at least this many points; otherwise
+    # the two compete and the row is left empty and flagged.
+    margin: float = 0.5
+
+
+@dataclass(frozen=True)
 class OcrSettings:
     """Reading scanned pages (no text layer) with OpenCV and Tesseract. Lengths are PDF points."""
 
@@ -167,6 +182,7 @@ class Settings:
     diff: DiffSettings = field(default_factory=DiffSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     score: ScoreSettings = field(default_factory=ScoreSettings)
+    domaine: DomaineSettings = field(default_factory=DomaineSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":

@@ -20,8 +20,7 @@ from . import export
 from .cache import ExtractionCache, extraction_key
 from .diff import year_over_year
 from .diff_report import html_report, markdown_report
-from .normalise import normalise
-from .run import Reject, Source, assemble_documents, extract_documents
+from .run import Reject, Source, assemble_documents, extract_documents, label_table
 from .settings import Settings
 from .validate import report_markdown, validate
 
@@ -73,7 +72,7 @@ def stage_assemble(interim: Path, settings: Settings) -> None:
 
 
 def stage_normalise(interim: Path, settings: Settings) -> None:
-    write_frame(normalise(pd.read_parquet(interim / ROWS), settings.normalise), interim / NORMALISED)
+    write_frame(label_table(pd.read_parquet(interim / ROWS), settings), interim / NORMALISED)
 
 
 def stage_validate(interim: Path) -> None:

@@ -54,6 +54,7 @@ class SynergiesContract(pa.DataFrameModel):
     avancement_pct: Series[pd.Int64Dtype] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 100})
     a_verifier: Series[bool]
     motifs_verification: Series[str]
+    domaine: Series[str] = pa.Field(isin=["", *load("domaines.yaml")["domaines"]])
 
     class Config:
         strict = False
