@@ -64,7 +64,7 @@ def run(
         with progress_reporter() as progress:
             result = run_pipeline(inputs, settings, commune, annee,
                                   None if no_cache else ExtractionCache(cache), max(1, jobs), progress)
-        write_outputs(result.table, result.rejects, result.failures, out)
+        write_outputs(result.table, result.rejects, result.failures, out, settings)
     except KeyboardInterrupt:
         err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
         raise typer.Exit(130)
@@ -122,9 +122,9 @@ def etape_validate(interim: Path = typer.Option(Path("interim"), "--interim")) -
 
 @etape.command("export")
 def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
-                 out: Path = typer.Option(Path("output"), "--out")) -> None:
-    """Écrire output/synergies.csv, synergies.parquet, rejects.csv et validation_report.*."""
-    stages.stage_export(interim, out)
+                 out: Path = typer.Option(Path("output"), "--out"), params: Path = PARAMS_OPTION) -> None:
+    """Écrire output/synergies.csv, synergies.parquet, synergies.duckdb, rejects.csv et validation_report.*."""
+    stages.stage_export(interim, out, Settings.load(params))
 
 
 @etape.command("evolution")

@@ -5,7 +5,8 @@ as `synergies run`, and writes its outputs atomically. One code path, two driver
     assemble   -> interim/lignes.parquet + interim/rejets.csv
     normalise  -> interim/normalisees.parquet
     validate   -> interim/validees.parquet + interim/echecs.parquet
-    export     -> output/synergies.csv, synergies.parquet, rejects.csv, validation_report.csv/.md
+    export     -> output/synergies.csv, synergies.parquet, synergies.duckdb, rejects.csv,
+                  validation_report.csv/.md
     evolution  -> output/evolution.csv, .md, .html (each commune's consecutive years)
 """
 
@@ -20,6 +21,7 @@ from . import export
 from .cache import ExtractionCache, extraction_key
 from .diff import year_over_year
 from .diff_report import html_report, markdown_report
+from .duckdb_export import NOM as DUCKDB, read_corrections, write_duckdb
 from .run import Reject, Source, assemble_documents, extract_documents, label_table
 from .settings import Settings
 from .validate import report_markdown, validate
@@ -30,6 +32,8 @@ REJECTS = "rejets.csv"
 NORMALISED = "normalisees.parquet"
 VALIDATED = "validees.parquet"
 FAILURES = "echecs.parquet"
+# Reviewers' corrections (`synergies revue`), put into the DuckDB file when present.
+CORRECTIONS = Path("corrections") / "corrections.csv"
 
 
 def _rejects_frame(rejects: list[Reject]) -> pd.DataFrame:
@@ -81,17 +85,25 @@ def stage_validate(interim: Path) -> None:
     write_frame(failures, interim / FAILURES)
 
 
-def stage_export(interim: Path, out: Path) -> None:
+def stage_export(interim: Path, out: Path, settings: Settings) -> None:
     write_outputs(pd.read_parquet(interim / VALIDATED), _read_rejects(interim / REJECTS),
-                  pd.read_parquet(interim / FAILURES), out)
+                  pd.read_parquet(interim / FAILURES), out, settings)
 
 
-def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path) -> None:
+def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path,
+                  settings: Settings = Settings(), corrections: Path = CORRECTIONS) -> None:
     export.write_csv(table, out / "synergies.csv")
     export.write_parquet(table, out / "synergies.parquet")
     export.write_csv(_rejects_frame(rejects), out / "rejects.csv")
     export.write_csv(failures, out / "validation_report.csv")
     export.write_text(report_markdown(failures), out / "validation_report.md")
+    write_duckdb(out / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings), read_corrections(corrections))
+
+
+def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:
+    """Each commune's consecutive years compared, when some commune has two years or more."""
+    years = table.dropna(subset=["annee"]).groupby("commune")["annee"].nunique()
+    return year_over_year(table, settings.diff) if len(years) and years.max() >= 2 else None
 
 
 def write_diff(diff: pd.DataFrame, target: Path) -> None:
