@@ -19,7 +19,8 @@ from .model import Extraction, Fragment, ScanSummary
 from .settings import Settings
 
 # Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 5  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags
+EXTRACTION_VERSION = 6  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags;
+# 6: spreadsheets, paragraphs of DOCX/ODT as text fragments
 
 
 def to_json(extraction: Extraction) -> str:
@@ -33,7 +34,7 @@ def from_json(text: str) -> Extraction:
         for f in data["fragments"]
     )
     scans = tuple(ScanSummary(s["page"], s["mean_confidence"], tuple(s["unsure_words"])) for s in data["scans"])
-    return Extraction(data["pages"], fragments, data["title"], data["metadata_title"], scans)
+    return Extraction(data["pages"], fragments, data["title"], data["metadata_title"], scans, tuple(data["notes"]))
 
 
 def extraction_key(settings: Settings) -> str:

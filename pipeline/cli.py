@@ -21,7 +21,7 @@ from . import export, stages
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
-from .read import OFFICE_READERS, DocumentError
+from .read import OFFICE_READERS, SHEET_READERS, DocumentError
 from .read.pdf import read_pdf
 from .run import run as run_pipeline
 from .settings import Settings
@@ -74,10 +74,12 @@ def run(
     for reject in result.rejects:
         err.print(f"REJETÉ {reject.fichier} : {reject.raison}", style="red")
     for doc in result.documents:
-        unit = "tableaux" if Path(doc.fichier).suffix.lower() in OFFICE_READERS else "pages"
+        suffix = Path(doc.fichier).suffix.lower()
+        unit = "tableaux" if suffix in OFFICE_READERS else "feuilles" if suffix in SHEET_READERS else "pages"
         unit += " (structure balisée)" if doc.balise else ""
         err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
-                  f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)")
+                  f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)"
+                  + "".join(f", {remark}" for remark in doc.remarques))
         for warning in doc.avertissements:
             err.print(f"    - {warning}")
     err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv"

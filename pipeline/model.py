@@ -27,6 +27,8 @@ OUTPUT_COLUMNS = (
 
 # Strategies of documents that carry their table structure: a fragment's `top` is a row index.
 STRUCTURED_STRATEGIES = {"docx", "odt", "xlsx", "ods"}
+# A paragraph outside any table (titles, section headings, prose): never a table row.
+TEXT_STRATEGY = "texte"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,8 @@ class Fragment:
     top: float
     bottom: float
     # How the cells were found: "regle" (ruling lines), "sans_filets" (text alignment), "balise"
-    # (a tagged PDF's structure tree), "docx" or "odt" (the document's own table).
+    # (a tagged PDF's structure tree), "docx" or "odt" (the document's own table), "xlsx" or "ods"
+    # (a sheet's rows); "texte" for a paragraph outside any table, as one cell.
     strategy: str
     ends_page: bool = False  # last thing on its page, reaching down to where the text ends
     last_page: int | None = None  # a whole row read across a page end (tagged PDF): the page it ends on
@@ -134,3 +137,5 @@ class Extraction:
     title: str  # text of the first page, for the commune and the year
     metadata_title: str
     scans: tuple[ScanSummary, ...] = ()  # pages read by OCR
+    # What the reader set aside, for the document's summary line ("2 lignes masquées ignorées").
+    notes: tuple[str, ...] = ()

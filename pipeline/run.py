@@ -50,6 +50,7 @@ class DocumentReport:
     a_verifier: int = 0  # rows flagged for review, once normalised and validated
     echecs: int = 0  # schema checks failed
     balise: bool = False  # a tagged PDF read through its structure tree
+    remarques: tuple[str, ...] = ()  # what the reader set aside (hidden rows of a sheet...)
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,8 @@ def assemble_documents(
         warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
         frames.append(frame)
         tagged = any(f.strategy == TAGGED for f in extraction.fragments)
-        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged))
+        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
+                                      remarques=extraction.notes))
     table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
     # A synergy keeps the id of its first year in every later year, reworded or not.
     return carry_ids(table, settings.diff), reports, rejects

@@ -48,6 +48,14 @@ class ExtractSettings:
     # share of the characters in the band of the page the table spans (the rest: text the tree
     # leaves out of the table). LibreOffice's tagged export of the Mons sample: 100 % on every page.
     tagged_min_coverage: float = 0.98
+    # Spreadsheets (.xlsx, .ods) are zip archives: one whose parts declare more than this many
+    # bytes once unzipped is refused before anything is inflated (a zip bomb: kilobytes on disk,
+    # gigabytes once read). A synergy workbook takes well under a megabyte.
+    workbook_max_bytes: int = 50_000_000
+    # A part holding sheets (one sheet of an .xlsx, all sheets of an .ods) larger than this once
+    # unzipped is not read: about 25,000 rows of a synergy table. 100,000 empty formatted rows take
+    # 19 MB and 10 s to read with openpyxl; a 200-row synergy sheet, 0.1 MB.
+    sheet_max_bytes: int = 5_000_000
 
 
 @dataclass(frozen=True)

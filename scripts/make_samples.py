@@ -363,13 +363,18 @@ def docx_to_pdf(docx_path: Path, pdf_path: Path, tagged: bool = False) -> None:
 
 def docx_to_odt(docx_path: Path, odt_path: Path) -> None:
     """The same LibreOffice conversion, to OpenDocument text (the ODT sample)."""
+    convert(docx_path, "odt", odt_path)
+
+
+def convert(source: Path, target_format: str, target: Path) -> None:
+    """LibreOffice's conversion of `source` to `target_format` ("odt", "ods", "pdf"), written to `target`."""
     with tempfile.TemporaryDirectory(prefix="lo_profile_") as profile, \
             tempfile.TemporaryDirectory(prefix="lo_out_") as out:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "odt", "--outdir", out, str(docx_path)],
+                        "--convert-to", target_format, "--outdir", out, str(source)],
                        check=True, capture_output=True, timeout=180)
-        odt_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(out) / (docx_path.stem + ".odt"), odt_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(out) / f"{source.stem}.{target_format.partition(':')[0]}", target)
 
 
 # ---------------------------------------------------------------- checking

@@ -1,7 +1,8 @@
 """read: one reader per input format behind one entry, `read_document`.
 
 Each format has its module (docling's `backend/` layout): `pdf` (text layer, pypdfium2), `scan`
-(pages without text, OCR), `tagged` (a tagged PDF's structure tree), `docx`, `odt`. Whatever the
+(pages without text, OCR), `tagged` (a tagged PDF's structure tree), `docx`, `odt`, and the
+spreadsheets `xlsx`, `ods` (read from their cells, `sheets` for what they share). Whatever the
 format, a document comes out as an `Extraction`: table-row fragments plus the text that names the
 report. `synergies run`, the DVC stages and `synergies debug` all go through `read_document`, so
 they make the same choice for the same file.
@@ -14,29 +15,34 @@ from pathlib import Path
 
 from ..extract import extract_fragments
 from ..model import Extraction
-from ..settings import Settings
+from ..settings import ExtractSettings, Settings
 from .base import DocumentError
 from .docx import read_docx
+from .ods import read_ods
 from .odt import read_odt
 from .office import OfficeDocument
 from .pdf import read_pdf
 from .tagged import read_tagged
+from .xlsx import read_xlsx
 
 OFFICE_READERS: dict[str, Callable[[Path], OfficeDocument]] = {".docx": read_docx, ".odt": read_odt}
-DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS}
+SHEET_READERS: dict[str, Callable[[Path, ExtractSettings], Extraction]] = {".xlsx": read_xlsx, ".ods": read_ods}
+DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS, *SHEET_READERS}
 
-__all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "DocumentError", "read_document"]
+__all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "SHEET_READERS", "DocumentError", "read_document"]
 
 
 def read_document(path: Path, settings: Settings) -> Extraction:
     """Read one document and find its table fragments; raises DocumentError with the reason.
 
     Word and LibreOffice files carry their table structure: it is read as is, with no geometry
-    (`page` then numbers the table). A tagged PDF whose structure tree holds the table is read
+    (`page` then numbers the table); spreadsheets are read from their cells (`page` numbers the sheet). A tagged PDF whose structure tree holds the table is read
     through it; other PDFs, and tagged ones whose tree does not fit the pages, go through the
     page geometry (`pipeline.extract`), scanned pages through OCR first.
     """
     suffix = path.suffix.lower()
+    if suffix in SHEET_READERS:
+        return SHEET_READERS[suffix](path, settings.extract)
     if suffix in OFFICE_READERS:
         office = OFFICE_READERS[suffix](path)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from .base import DocumentError
-from .office import DAMAGED, OfficeDocument, check_container, table_fragments, why
+from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, megabytes, table_fragments, why
 
 
 # content.xml is read with lxml (already there for python-docx) rather than odfpy: odfpy's loader
@@ -37,32 +37,7 @@ _REPEAT_LIMIT = 1000  # number-*-repeated beyond this only pads a sheet-like gri
 
 def read_odt(path: Path) -> OfficeDocument:
     """Open an .odt and read every table; raise DocumentError with a reason a user can act on."""
-    from lxml import etree
-
-    data = path.read_bytes()
-    check_container(data, "OpenDocument", ".odt")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            part = {n: archive.read(n) for n in ("mimetype", "META-INF/manifest.xml", "content.xml", "meta.xml")
-                    if n in names}
-    except DAMAGED as err:
-        raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
-    mimetype = part.get("mimetype", b"").decode("ascii", "replace").strip()
-    if b"encryption-data" in part.get("META-INF/manifest.xml", b""):
-        raise DocumentError("document OpenDocument protégé par un mot de passe : demandez une version non protégée")
-    if mimetype and mimetype not in _ODT_TYPES:
-        raise DocumentError(f"ce n'est pas un document texte OpenDocument (.odt) mais « {mimetype} »")
-    if not mimetype and "content.xml" not in part and "[Content_Types].xml" in names:
-        raise DocumentError("ce n'est pas un document texte OpenDocument .odt mais un document Word (.docx ?)")
-    if "content.xml" not in part:
-        raise DocumentError("fichier OpenDocument illisible ou corrompu (content.xml absent)")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    try:
-        content = etree.fromstring(part["content.xml"], parser)
-        meta = etree.fromstring(part["meta.xml"], parser) if "meta.xml" in part else None
-    except etree.XMLSyntaxError as err:
-        raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
+    content, doc_title = open_package(path, _ODT_TYPES, "document texte OpenDocument", ".odt", "un document Word (.docx ?)")
     text = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if text is None:
         raise DocumentError("ce n'est pas un document texte OpenDocument (aucun corps de texte)")
@@ -71,10 +46,51 @@ def read_odt(path: Path) -> OfficeDocument:
         title = "\n".join(_odt_paragraph(p) for p in _odt_before_first_table(text)).strip()
     except ValueError as err:
         raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
-    found = meta.find(f".//{_DC}title") if meta is not None else None
-    doc_title = " ".join((found.text or "").split()) if found is not None else ""
     fragments = [f for n, rows in enumerate(tables, start=1) for f in table_fragments(rows, n, "odt")]
     return OfficeDocument(fragments, title, {"Title": doc_title} if doc_title else {}, len(tables))
+
+
+def open_package(path: Path, types: tuple[str, ...], kind: str, suffix: str, ooxml: str,
+                 limits: tuple[int, int] | None = None):
+    """An OpenDocument file's content.xml, parsed, and its title property; DocumentError naming what
+    is wrong (`kind` "document texte OpenDocument", `ooxml` what an Office Open XML file would be).
+    With `limits` (whole archive, content.xml), a file declaring more bytes once unzipped is
+    refused before anything is inflated."""
+    from lxml import etree
+
+    data = path.read_bytes()
+    check_container(data, "OpenDocument", suffix)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if limits is not None:
+                check_unzipped_size(archive, limits[0], kind)
+                content_size = max((i.file_size for i in archive.infolist() if i.filename == "content.xml"), default=0)
+                if content_size > limits[1]:
+                    raise DocumentError(f"{kind} trop grand pour être lu ({megabytes(content_size)} de contenu une fois "
+                                        f"décompressé, limite {megabytes(limits[1])}) : supprimez les lignes vides ou "
+                                        f"les feuilles inutiles")
+            names = set(archive.namelist())
+            part = {n: archive.read(n) for n in ("mimetype", "META-INF/manifest.xml", "content.xml", "meta.xml")
+                    if n in names}
+    except DAMAGED as err:
+        raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
+    mimetype = part.get("mimetype", b"").decode("ascii", "replace").strip()
+    if b"encryption-data" in part.get("META-INF/manifest.xml", b""):
+        raise DocumentError("document OpenDocument protégé par un mot de passe : demandez une version non protégée")
+    if mimetype and mimetype not in types:
+        raise DocumentError(f"ce n'est pas un {kind} ({suffix}) mais « {mimetype} »")
+    if not mimetype and "content.xml" not in part and "[Content_Types].xml" in names:
+        raise DocumentError(f"ce n'est pas un {kind} {suffix} mais {ooxml}")
+    if "content.xml" not in part:
+        raise DocumentError("fichier OpenDocument illisible ou corrompu (content.xml absent)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        content = etree.fromstring(part["content.xml"], parser)
+        meta = etree.fromstring(part["meta.xml"], parser) if "meta.xml" in part else None
+    except etree.XMLSyntaxError as err:
+        raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
+    found = meta.find(f".//{_DC}title") if meta is not None else None
+    return content, " ".join((found.text or "").split()) if found is not None else ""
 
 
 def _odt_top(root, tags: str | set[str], through: set[str] | None = None) -> list:

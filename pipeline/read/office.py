@@ -74,6 +74,17 @@ def check_container(data: bytes, kind: str, suffix: str) -> None:
 DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, IndexError, EOFError)
 
 
+def check_unzipped_size(archive: zipfile.ZipFile, limit: int, kind: str) -> None:
+    """Refuse an archive whose members declare more than `limit` bytes once inflated. The declared
+    sizes can be trusted as a bound: zipfile never inflates a member beyond its declared size."""
+    total = sum(info.file_size for info in archive.infolist())
+    if total > limit:
+        raise DocumentError(f"{kind} suspect : {megabytes(total)} une fois décompressé (limite {megabytes(limit)}) ; "
+                            f"ce n'est pas un rapport de synergies ou il est endommagé")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.0f} Mo" if size >= 1e6 else f"{size / 1e6:.1f} Mo"
 
 
 def why(err: Exception) -> str:

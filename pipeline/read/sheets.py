@@ -1,0 +1,86 @@
+"""What the spreadsheet readers (.xlsx, .ods) share: finding the synergy sheet(s) of a workbook and
+turning their rows into fragments.
+
+A reader hands over each sheet as its visible rows, cells as the user sees them (hidden rows and
+columns already left out and counted, a merged area's text in its first cell only). Here:
+
+- a synergy sheet is one holding a row that `pipeline.headers.match_header` takes for the table's
+  header, wherever it sits; other sheets (budgets, staff lists) give nothing;
+- rows above the header (titles) and rows with fewer than two cells filled (section titles, notes
+  below the table) become single-cell "texte" fragments, which `assemble` ignores;
+- a fragment's `page` is the sheet's position in the workbook (1-based, hidden sheets counted) and
+  its `top` the 0-based sheet row, so `ligne_source` is the row number the program shows; columns
+  are the synthetic equal intervals of `office.grid_columns`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..headers import match_header
+from ..model import TEXT_STRATEGY, Extraction, Fragment
+from ..settings import ExtractSettings
+from .base import DocumentError
+from .office import grid_columns
+
+MIN_FILLED_CELLS = 2  # a row of the synergy table fills at least its name and one more cell
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet as the user sees it: its non-empty visible rows, numbered as the program numbers them."""
+
+    name: str
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (1-based row number, cells as displayed)
+    hidden_rows: int = 0  # hidden rows and columns that held something, left out
+    hidden_columns: int = 0
+    skipped: str = ""  # why the sheet was not read at all (too large), empty when it was
+
+
+def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSettings,
+                        metadata_title: str = "") -> Extraction:
+    """The fragments of the synergy sheets; DocumentError naming the sheets seen when there is none."""
+    fragments: list[Fragment] = []
+    title = ""
+    hidden_rows = hidden_columns = 0
+    for position, sheet in enumerate(sheets, start=1):
+        header = _header_index(sheet, settings)
+        if header is None:
+            continue
+        if not fragments:  # the first synergy sheet's title rows name the report
+            title = "\n".join(" ".join(c for c in cells if c) for _, cells in sheet.rows[:header])
+        fragments.extend(sheet_fragments(sheet, position, header, strategy))
+        hidden_rows += sheet.hidden_rows
+        hidden_columns += sheet.hidden_columns
+    skipped = [f"feuille « {s.name} » non lue : {s.skipped}" for s in sheets if s.skipped]
+    if not fragments:
+        seen = ", ".join(f"« {s.name} »" for s in sheets) or "aucune"
+        raise DocumentError("aucune feuille de synergies (aucune ligne d'en-tête reconnue) ; feuilles vues : "
+                            + seen + "".join(f" ; {reason}" for reason in skipped))
+    notes = [*skipped]
+    if hidden_rows or hidden_columns:
+        notes.append(f"{hidden_rows} ligne(s) et {hidden_columns} colonne(s) masquée(s) ignorée(s)")
+    return Extraction(len(sheets), tuple(fragments), title, metadata_title, notes=tuple(notes))
+
+
+def _header_index(sheet: Sheet, settings: ExtractSettings) -> int | None:
+    """Index in `sheet.rows` of the first row spelling out the synergy table's header."""
+    for i, (_, cells) in enumerate(sheet.rows):
+        if match_header(cells, settings.header_score, settings.header_min_columns) is not None:
+            return i
+    return None
+
+
+def sheet_fragments(sheet: Sheet, position: int, header: int, strategy: str) -> list[Fragment]:
+    """One fragment per row from the header down; title, section and note rows as text (pure)."""
+    width = max(len(cells) for _, cells in sheet.rows)
+    columns = grid_columns(width)
+    fragments = []
+    for i, (number, cells) in enumerate(sheet.rows):
+        top = float(number - 1)
+        filled = [c for c in cells if c.strip()]
+        if i >= header and (i == header or len(filled) >= MIN_FILLED_CELLS):
+            fragments.append(Fragment(position, cells + ("",) * (width - len(cells)), columns, top, top + 1, strategy))
+        else:
+            fragments.append(Fragment(position, ("\n".join(filled),), grid_columns(1), top, top + 1, TEXT_STRATEGY))
+    return fragments
