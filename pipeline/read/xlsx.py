@@ -30,21 +30,34 @@ STRATEGY = "xlsx"
 
 def read_xlsx(path: Path, settings: ExtractSettings) -> Extraction:
     """Open an .xlsx and read its synergy sheet(s); raise DocumentError with a reason a user can act on."""
-    from openpyxl import load_workbook
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet.worksheet import Worksheet
 
     data = path.read_bytes()
     check_container(data, "Excel", ".xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_unzipped_size(archive, settings.workbook_max_bytes, "classeur Excel")
-            sizes = {info.filename: info.file_size for info in archive.infolist()}
-            if "xl/workbook.xml" not in sizes:
-                raise DocumentError("ce n'est pas un classeur Excel .xlsx (partie xl/workbook.xml absente)")
-        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=False, keep_links=False)
-        sheets = [_sheet(ws, sizes, settings.sheet_max_bytes) for ws in workbook.worksheets]
-        title = (workbook.properties.title or "").strip()
-    except DocumentError:
-        raise
+            if "[Content_Types].xml" not in archive.namelist() and "mimetype" in archive.namelist():
+                raise DocumentError("ce n'est pas un classeur Excel .xlsx mais un fichier OpenDocument (.ods ?)")
+        reader = ExcelReader(io.BytesIO(data), read_only=False, data_only=True, keep_links=False)
+        too_large = {i.filename: i.file_size for i in reader.archive.infolist() if i.file_size > settings.sheet_max_bytes}
+        # openpyxl reads only the sheets whose part is in `valid_files`: an oversized one stays unread.
+        reader.valid_files = [name for name in reader.valid_files if name not in too_large]
+        reader.read()
+        sheets = []
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target in too_large:
+                sheets.append(Sheet(sheet.name, (), skipped=(
+                    f"trop grande ({megabytes(too_large[rel.target])} une fois décompressée, limite "
+                    f"{megabytes(settings.sheet_max_bytes)}) : supprimez ses lignes vides mises en forme")))
+            elif isinstance(ws := reader.wb[sheet.name], Worksheet):
+                sheets.append(_sheet(ws))
+            else:
+                sheets.append(Sheet(sheet.name, ()))  # a chart sheet
+        title = (reader.wb.properties.title or "").strip()
+    except OSError:  # openpyxl: "File contains no valid workbook part", a Word file for instance
+        raise DocumentError("ce n'est pas un classeur Excel .xlsx (aucun classeur dans l'archive)") from None
     except DAMAGED as err:
         raise DocumentError(f"classeur Excel illisible ou corrompu ({why(err)})") from None
     except (TypeError, AttributeError) as err:  # openpyxl on XML of an unexpected shape
@@ -52,12 +65,8 @@ def read_xlsx(path: Path, settings: ExtractSettings) -> Extraction:
     return workbook_extraction(sheets, STRATEGY, settings, title)
 
 
-def _sheet(ws, sizes: dict[str, int], max_bytes: int) -> Sheet:
+def _sheet(ws) -> Sheet:
     """A worksheet's visible rows, cells as displayed; a merged area's text in its first cell only."""
-    size = sizes.get(getattr(ws, "_path", "").lstrip("/"), 0)  # "/xl/worksheets/sheet1.xml"
-    if size > max_bytes:
-        return Sheet(ws.title, (), skipped=f"trop grande ({megabytes(size)} une fois décompressée, limite "
-                                            f"{megabytes(max_bytes)}) : supprimez ses lignes vides mises en forme")
     hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     hidden_columns = _hidden_columns(ws)
     grid: dict[int, dict[int, str]] = {}

@@ -1,0 +1,175 @@
+"""Spreadsheets (.xlsx, .ods) read from their cells: the Mons reference kept in a workbook, cells as
+displayed, hidden rows and columns, workbooks without a synergy sheet, hostile and damaged files."""
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.model import LABEL_COLUMNS
+from pipeline.read import DocumentError, read_document
+from pipeline.run import process_document, run
+from pipeline.score import score
+from pipeline.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLEURS = ROOT / "tests" / "data" / "tableurs"
+HEADER = ("Synergie", "Objectif", "Mode opératoire", "Administration pilote", "Responsable administratif",
+          "Réalisation")
+
+
+@pytest.fixture(scope="module", params=["xlsx", "ods"])
+def mons(request):
+    path = TABLEURS / f"mons_2020.{request.param}"
+    table, report = process_document(path, Settings())
+    return request.param, table, report
+
+
+def test_mons_workbook_gives_every_cell_and_label_of_the_reference(mons, reference):
+    _, table, _ = mons
+    cells = score(table, reference)
+    assert cells.found_rows == cells.matched_rows == 35 and cells.in_order, cells.summary()
+    assert cells.cell_accuracy == 1.0, cells.mismatches[:5]
+    labels = score(table, reference, columns=LABEL_COLUMNS)
+    assert labels.cell_accuracy == 1.0, labels.mismatches[:5]
+    assert table["avancement_pct"].dropna().tolist() == [100] * 5  # the number 1 shown "100%"
+    assert set(table["entete_derniere_colonne"]) == {"Réalisation"}  # the sheet's one header
+
+
+def test_mons_workbook_provenance_is_the_sheet_and_its_row_numbers(mons):
+    kind, table, report = mons
+    # Header on row 4 under two title rows; the synergy hidden on row 12 is left out.
+    assert table["ligne_source"].tolist() == [*range(5, 12), *range(13, 41)]
+    assert set(table["page_debut"]) == set(table["page_fin"]) == {2}  # second sheet, after the budget
+    assert set(table["strategie"]) == {kind}
+    assert (table["commune"].unique().tolist(), table["annee"].unique().tolist()) == (["Mons"], [2020])
+    assert report.pages == 3
+    assert report.remarques == ("1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)",)
+    assert not table["realisation"].str.contains("Abandonnée|à revoir").any()
+    assert not table["synergie"].str.contains("comité de concertation").any()  # the note under the table
+
+
+def test_cells_as_displayed_merged_once_and_lines_kept(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Synergies"
+    sheet.append(["Commune de Florival – rapport synergies 2022"])
+    sheet.append(list(HEADER))
+    sheet.append(["Marchés publics", "Moyens", "Coopératif", "Les deux", "DG Ville", 0.75])
+    sheet.append(["Archives\ncommunes", "Performance", "Délégatif", "", "DG CPAS", dt.datetime(2022, 3, 15)])
+    sheet.append(["Accueil", "Citoyen", "Coopératif", "CPAS", "DG CPAS", "Réalisé"])
+    sheet["F3"].number_format = "0%"
+    sheet["F4"].number_format = "dd/mm/yyyy"
+    sheet.merge_cells("D3:D4")  # the pilot written once for two synergies
+    path = tmp_path / "florival.xlsx"
+    book.save(path)
+
+    table, report = process_document(path, Settings())
+    assert table["realisation"].tolist() == ["75%", "15/03/2022", "Réalisé"]
+    assert table["avancement_pct"].tolist()[0] == 75
+    assert table["administration_pilote"].tolist() == ["Les deux", "", "CPAS"]
+    assert table["synergie"].tolist()[1] == "Archives communes"
+    assert table["ligne_source"].tolist() == [3, 4, 5]
+    assert (table["commune"][0], table["annee"][0]) == ("Florival", 2022)
+    fragments = read_document(path, Settings()).fragments
+    assert ("Archives\ncommunes", "Performance", "Délégatif", "", "DG CPAS", "15/03/2022") in [f.cells for f in fragments]
+    assert report.remarques == ()
+
+
+def test_workbook_without_synergy_sheet_is_rejected_naming_its_sheets(tmp_path):
+    book = Workbook()
+    book.active.title = "Budget"
+    book.active.append(["Poste", "Montant"])
+    book.create_sheet("Personnel").append(["Service", "Agents"])
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    with pytest.raises(DocumentError, match="aucune feuille de synergies.*feuilles vues : « Budget », « Personnel »"):
+        read_document(path, Settings())
+
+
+def test_formula_only_sheet_is_not_a_synergy_sheet(tmp_path):
+    book = Workbook()
+    book.active.title = "Calculs"
+    for r in range(1, 200):
+        book.active.append([f"=ROW()*{c}" for c in range(1, 7)])  # never computed: no saved values
+    path = tmp_path / "formules.xlsx"
+    book.save(path)
+    result = run([path], Settings())
+    assert result.rejects[0].raison.startswith("aucune feuille de synergies") and "« Calculs »" in result.rejects[0].raison
+
+
+def _with_member(source: Path, target: Path, name: str, data: bytes) -> None:
+    """A copy of an archive with one member replaced (or added)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != name:
+                new.writestr(info, old.read(info.filename))
+        new.writestr(name, data)
+
+
+def _formatted_empty_rows(count: int) -> bytes:
+    """A sheet whose only content is `count` formatted empty rows of six cells."""
+    cols = "ABCDEF"
+    rows = "".join(f'<row r="{r}" s="1" customFormat="1">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in cols) + "</row>"
+                   for r in range(1, count + 1))
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>').encode()
+
+
+def test_sheet_of_100000_empty_formatted_rows_is_set_aside_and_the_others_read(tmp_path):
+    # mons_2020.xlsx: the budget sheet (sheet1.xml) turned into 100,000 formatted empty rows.
+    path = tmp_path / "lignes_vides.xlsx"
+    _with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet1.xml", _formatted_empty_rows(100_000))
+    table, report = process_document(path, Settings())
+    assert len(table) == 35
+    assert report.remarques[0].startswith("feuille « Budget 2020 » non lue : trop grande (")
+
+
+def test_synergy_sheet_too_large_is_rejected_with_what_to_do(tmp_path):
+    path = tmp_path / "trop_grand.xlsx"
+    _with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet2.xml", _formatted_empty_rows(100_000))
+    with pytest.raises(DocumentError, match="« Synergies 2020 » non lue : trop grande .*supprimez ses lignes vides"):
+        read_document(path, Settings())
+
+
+@pytest.mark.parametrize("kind, member", [("xlsx", "xl/worksheets/sheet2.xml"), ("ods", "content.xml")])
+def test_zip_bomb_is_refused_before_inflating(tmp_path, kind, member):
+    path = tmp_path / f"bombe.{kind}"
+    _with_member(TABLEURS / f"mons_2020.{kind}", path, member, b" " * 60_000_000)  # 60 MB, 60 kB zipped
+    assert path.stat().st_size < 1_000_000
+    result = run([path], Settings())
+    assert "suspect : 60 Mo une fois décompressé (limite 50 Mo)" in result.rejects[0].raison
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_damaged_workbooks_are_rejected_with_a_reason(tmp_path, kind):
+    data = (TABLEURS / f"mons_2020.{kind}").read_bytes()
+    cut = tmp_path / f"tronque.{kind}"
+    cut.write_bytes(data[: len(data) // 2])
+    foreign = tmp_path / f"rapport.{kind}"
+    shutil.copyfile(ROOT / "raw" / "mons" / "2020" / ("mons_2020.odt" if kind == "xlsx" else "mons_2020.docx"), foreign)
+    result = run([cut, foreign], Settings())
+    reasons = {Path(r.fichier).name: r.raison for r in result.rejects}
+    assert "illisible ou corrompu" in reasons[cut.name]
+    assert reasons[foreign.name].startswith("ce n'est pas un classeur")
+
+
+def test_run_on_a_folder_mixing_every_format_gives_one_table(tmp_path):
+    folder = tmp_path / "mons" / "2020"
+    folder.mkdir(parents=True)
+    for source in (TABLEURS / "mons_2020.xlsx", TABLEURS / "mons_2020.ods", ROOT / "raw/mons/2020/mons_2020.docx",
+                   ROOT / "raw/mons/2020/mons_2020.odt", ROOT / "raw/mons/2020/mons_2020_regle.pdf"):
+        shutil.copyfile(source, folder / source.name)
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "out" / "synergies.csv", dtype=str, keep_default_na=False)
+    assert table.groupby("strategie").size().to_dict() == {"docx": 35, "odt": 35, "ods": 35, "regle": 35, "xlsx": 35}
+    assert "mons_2020.xlsx : 35 lignes, 3 feuilles" in result.output
+    assert "1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)" in result.output
