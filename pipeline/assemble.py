@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .headers import Header, match_header
-from .model import CELL_COLUMNS, Fragment, Row
+from .model import CELL_COLUMNS, TEXT_STRATEGY, Fragment, Row
 from .settings import Settings
 
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
@@ -91,6 +91,9 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
     layout: Layout | None = None
     previous: Fragment | None = None  # last fragment that held synergy data
     for fragment in fragments:
+        if fragment.strategy == TEXT_STRATEGY:  # a paragraph outside the tables: never a row
+            result.decisions.append((fragment, "ignore"))
+            continue
         header = match_header(fragment.cells, s.extract.header_score, s.extract.header_min_columns)
         if header is not None:
             layout = Layout(header, fragment.columns)

@@ -23,6 +23,7 @@ from .cache import ExtractionCache, extraction_key
 from .clean import clean_row
 from .diff import carry_ids
 from .domaine import assign_domaines
+from .fiches import fiches
 from .identify import identify
 from .ids import synergy_id
 from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
@@ -179,6 +180,9 @@ def ocr_doubts(row: Row, scans: dict[int, ScanSummary], s: OcrSettings) -> list[
 def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     """The pure heart of a run for one document: fragments to cleaned synergy rows."""
     assembly = assemble(list(extraction.fragments), settings)
+    found = fiches(list(extraction.fragments), settings)  # reports written as one small table per synergy
+    assembly.rows += found.rows
+    assembly.decisions += found.decisions
     assembly.rows = [clean_row(row) for row in assembly.rows]
     scans = {scan.page: scan for scan in extraction.scans}
     for row in assembly.rows:

@@ -62,6 +62,9 @@ class ExtractSettings:
 class AssembleSettings:
     # Column positions of two pages within this many points are the same table layout.
     layout_tolerance: float = 12.0
+    # A line outside the tables titles a group of fiches (`rubrique`) only with at most this many
+    # words: section titles are short ("Axe 2 – Informatique et données"); prose is longer.
+    rubrique_max_words: int = 12
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ HEADER = ("Synergie ou groupe de synergies", "Objectif", "Mode opératoire", "Ad
           "Responsable administratif", "Réalisation")
 
 
+def table_rows(document) -> list:
+    """The fragments of table rows, without the paragraphs around the tables."""
+    return [f for f in document.fragments if f.strategy != "texte"]
+
+
 def rows_frame(document) -> tuple[pd.DataFrame, object]:
     assembly = assemble(document.fragments, Settings())
     rows = [clean_row(row) for row in assembly.rows]
@@ -60,11 +65,16 @@ def test_every_row_and_cell_of_the_sample_against_the_reference(sample, referenc
 def test_fragments_are_table_rows_with_table_number_and_row_index(sample):
     kind, document, frame, assembly = sample
     assert document.tables == 5  # the budget table, then the four synergy tables
-    assert {f.strategy for f in document.fragments} == {kind}
-    assert not any(f.ends_page for f in document.fragments)
-    assert [f.page for f in document.fragments] == sorted(f.page for f in document.fragments)
+    # The title and the two paragraphs of prose come first, as text, before the budget table.
+    texts = [f for f in document.fragments if f.strategy == "texte"]
+    assert document.fragments[:4] == texts and [(f.page, f.top) for f in texts] == [(1, float(i)) for i in range(4)]
+    assert texts[0].cells == ("Ville de Mons – CPAS de Mons",) and texts[3].cells[0].startswith("Le présent rapport")
+    rows = document.fragments[4:]
+    assert {f.strategy for f in rows} == {kind}
+    assert not any(f.ends_page for f in rows)
+    assert [f.page for f in rows] == sorted(f.page for f in rows)
     for table in range(1, 6):
-        tops = [f.top for f in document.fragments if f.page == table]
+        tops = [f.top for f in rows if f.page == table]
         assert tops == [float(i) for i in range(len(tops))]
     # Rows never span tables; each synergy table starts with its header row (row index 0).
     assert (frame["page_debut"] == frame["page_fin"]).all()
@@ -72,7 +82,7 @@ def test_fragments_are_table_rows_with_table_number_and_row_index(sample):
     headers = [f for f, decision in assembly.decisions if decision == "entete"]
     assert [(f.page, f.top) for f in headers] == [(t, 0.0) for t in (2, 3, 4, 5)]
     budget = [decision for f, decision in assembly.decisions if f.page == 1]
-    assert set(budget) == {"ignore"}
+    assert set(budget) == {"ignore"}  # the prose too
 
 
 def test_multi_paragraph_cells_keep_their_lines_until_clean(sample):
@@ -115,8 +125,8 @@ def test_docx_merged_cells_read_in_the_first_row_and_column(tmp_path):
     doc.save(path)
 
     document = read_docx(path)
-    cells = [f.cells for f in document.fragments]
-    assert {len(c) for c in cells} == {6} and {f.columns for f in document.fragments} == {document.fragments[0].columns}
+    cells = [f.cells for f in table_rows(document)]
+    assert {len(c) for c in cells} == {6} and {f.columns for f in table_rows(document)} == {table_rows(document)[0].columns}
     assert cells[1] == ("GRH", "Moyens", "Coopératif", "Les deux", "DG Ville", "En cours\nde réalisation\nPhase 2 en 2022")
     assert cells[2] == ("Archives", "Moyens", "Coopératif", "", "DG Ville", "En cours")
     assert cells[3] == ("Marchés", "Moyens", "", "Ville", "DG Ville", "En cours")
@@ -150,7 +160,7 @@ def test_docx_nested_table_and_tracked_changes(tmp_path):
     path = tmp_path / "suivi.docx"
     doc.save(path)
 
-    cells = [f.cells for f in read_docx(path).fragments]
+    cells = [f.cells for f in table_rows(read_docx(path))]
     assert len(cells) == 2
     # python-docx ends a table nested in a cell with an empty paragraph, as Word requires.
     assert cells[1] == ("GRH", "Moyens et satisfaction", "Coopératif", "Ville", "DG Ville",
@@ -206,8 +216,8 @@ def test_odt_spanned_and_covered_cells_spaces_and_line_breaks(tmp_path):
     path = write_odt(tmp_path / "namur.odt", ODT_CONTENT.format(header=header))
 
     document = read_odt(path)
-    cells = [f.cells for f in document.fragments]
-    assert [f.top for f in document.fragments] == [0.0, 1.0, 2.0, 3.0]  # empty repeated rows once
+    cells = [f.cells for f in table_rows(document)]
+    assert [f.top for f in table_rows(document)] == [0.0, 1.0, 2.0, 3.0]  # empty repeated rows once
     assert cells[0] == HEADER
     assert cells[1] == ("GRH", "Moyens", "Coopératif  + délégatif", "Les deux", "DG Ville",
                         "En cours\nde réalisation\nPhase 2 en 2022")

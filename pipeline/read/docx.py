@@ -1,4 +1,5 @@
-"""Read Word (.docx) reports: every top-level table, straight from the document's XML (python-docx).
+"""Read Word (.docx) reports: every top-level table, and the paragraphs between them, straight from
+the document's XML (python-docx).
 
 See `office.py` for what a fragment's fields mean for a structured document.
 """
@@ -10,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from .base import DocumentError
-from .office import DAMAGED, OfficeDocument, check_container, table_fragments, why
+from .office import DAMAGED, OfficeDocument, check_container, office_document, why
 
 
 def read_docx(path: Path) -> OfficeDocument:
@@ -25,9 +26,8 @@ def read_docx(path: Path) -> OfficeDocument:
             if "[Content_Types].xml" not in archive.namelist() and "mimetype" in archive.namelist():
                 raise DocumentError("ce n'est pas un document Word .docx mais un document OpenDocument (.odt ?)")
         document = Document(io.BytesIO(data))
-        body = document.element.body
-        tables = [_docx_table(tbl) for tbl in _top_level(body, _W + "tbl")]
-        title = "\n".join(_docx_paragraph(p) for p in _docx_before_first_table(body)).strip()
+        blocks = [_docx_table(el) if el.tag == _W + "tbl" else _docx_paragraph(el)
+                  for el in _top_level(document.element.body, {_W + "tbl", _W + "p"})]
         doc_title = _docx_core_title(document)
     except ValueError as err:
         if "is not a Word file" in str(err):  # python-docx: another kind of Office file
@@ -36,8 +36,7 @@ def read_docx(path: Path) -> OfficeDocument:
         raise DocumentError(f"fichier Word illisible ou corrompu ({why(err)})") from None
     except (*DAMAGED, LxmlError) as err:
         raise DocumentError(f"fichier Word illisible ou corrompu ({why(err)})") from None
-    fragments = [f for n, rows in enumerate(tables, start=1) for f in table_fragments(rows, n, "docx")]
-    return OfficeDocument(fragments, title, {"Title": doc_title} if doc_title else {}, len(tables))
+    return office_document(blocks, "docx", doc_title)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -56,36 +55,20 @@ def _docx_core_title(document) -> str:
     return (document.core_properties.title or "").strip()
 
 
-def _top_level(root, tag: str) -> list:
-    """Elements `tag` below root that are not nested in another `tag` (nor in skipped subtrees)."""
+def _top_level(root, tags: str | set[str]) -> list:
+    """Elements named `tags` below root that are not nested in one of them (nor in skipped
+    subtrees), in document order."""
+    tags = {tags} if isinstance(tags, str) else tags
     found = []
 
     def walk(el) -> None:
         for child in el:
-            if child.tag == tag:
+            if child.tag in tags:
                 found.append(child)
             elif child.tag not in _DOCX_SKIP:
                 walk(child)
 
     walk(root)
-    return found
-
-
-def _docx_before_first_table(body) -> list:
-    """The body's paragraphs that come before its first table."""
-    found: list = []
-
-    def walk(el) -> bool:
-        for child in el:
-            if child.tag == _W + "tbl":
-                return True
-            if child.tag == _W + "p":
-                found.append(child)
-            elif child.tag not in _DOCX_SKIP and walk(child):
-                return True
-        return False
-
-    walk(body)
     return found
 
 

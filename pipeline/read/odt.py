@@ -1,4 +1,5 @@
-"""Read OpenDocument text (.odt) reports: every top-level table of content.xml (lxml).
+"""Read OpenDocument text (.odt) reports: every top-level table of content.xml, and the paragraphs
+between them (lxml).
 
 See `office.py` for what a fragment's fields mean for a structured document.
 """
@@ -11,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from .base import DocumentError
-from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, megabytes, table_fragments, why
+from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, megabytes, office_document, why
 
 
 # content.xml is read with lxml (already there for python-docx) rather than odfpy: odfpy's loader
@@ -42,12 +43,11 @@ def read_odt(path: Path) -> OfficeDocument:
     if text is None:
         raise DocumentError("ce n'est pas un document texte OpenDocument (aucun corps de texte)")
     try:  # a number attribute that is not a number
-        tables = [_odt_table(t) for t in _odt_top(text, _TABLE + "table")]
-        title = "\n".join(_odt_paragraph(p) for p in _odt_before_first_table(text)).strip()
+        blocks = [_odt_table(el) if el.tag == _TABLE + "table" else _odt_paragraph(el)
+                  for el in _odt_top(text, {_TABLE + "table", *_PARAGRAPHS})]
     except ValueError as err:
         raise DocumentError(f"fichier OpenDocument illisible ou corrompu ({why(err)})") from None
-    fragments = [f for n, rows in enumerate(tables, start=1) for f in table_fragments(rows, n, "odt")]
-    return OfficeDocument(fragments, title, {"Title": doc_title} if doc_title else {}, len(tables))
+    return office_document(blocks, "odt", doc_title)
 
 
 def open_package(path: Path, types: tuple[str, ...], kind: str, suffix: str, ooxml: str,
@@ -105,26 +105,6 @@ def _odt_top(root, tags: str | set[str], through: set[str] | None = None) -> lis
             found.append(child)
         elif through is None or child.tag in through:
             found.extend(_odt_top(child, tags, through))
-    return found
-
-
-def _odt_before_first_table(root) -> list:
-    """Paragraphs and headings of the body before its first table (stops at the table)."""
-    found: list = []
-
-    def walk(el) -> bool:
-        for child in el:
-            if not isinstance(child.tag, str) or child.tag in _ODT_SKIP:
-                continue
-            if child.tag == _TABLE + "table":
-                return True
-            if child.tag in _PARAGRAPHS:
-                found.append(child)
-            elif walk(child):
-                return True
-        return False
-
-    walk(root)
     return found
 
 

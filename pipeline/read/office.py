@@ -12,6 +12,9 @@ assemble → clean → normalise work unchanged. What a fragment's fields mean h
   `Layout.fits` recognises the rows of a table with the same number of columns as its header's;
 - `ends_page` is always False: a row is never broken in a structured document.
 
+Paragraphs outside tables come as one-cell fragments of strategy "texte", in document order
+between the tables' rows (`office_document`): the fiche reader takes section titles from them.
+
 A merged cell's text belongs to the first grid column and the first row it covers; the columns
 and rows it spans over read as empty cells, so every row of a table has one cell per grid column.
 The paragraphs of a cell are joined with "\n", as the lines of a PDF cell are.
@@ -24,7 +27,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from ..model import Fragment
+from ..model import TEXT_STRATEGY, Fragment
 from .base import DocumentError
 
 COLUMN_WIDTH = 100.0  # width of a synthetic column: any value works, all tables use the same
@@ -57,6 +60,34 @@ def table_fragments(rows: list[list[str]], table: int, strategy: str) -> list[Fr
         Fragment(table, tuple(cells) + ("",) * (width - len(cells)), columns, float(i), float(i + 1), strategy)
         for i, cells in enumerate(rows)
     ]
+
+
+# A block of the body, in document order: a paragraph's text, or a table's grid-aligned rows.
+Block = str | list[list[str]]
+
+
+def office_document(blocks: list[Block], strategy: str, doc_title: str) -> OfficeDocument:
+    """The fragments of a document's body (pure): each table's rows, and each paragraph outside
+    tables as a one-cell "texte" fragment (section titles, fiche headings, prose), which `assemble`
+    ignores. A paragraph's `page` is the number of the table it introduces (the last table's
+    after it); its `top` its position among the paragraphs that come before that table.
+    """
+    tables = sum(1 for b in blocks if not isinstance(b, str))
+    fragments: list[Fragment] = []
+    title: list[str] = []
+    table, before = 0, 0
+    for block in blocks:
+        if isinstance(block, str):
+            if table == 0:
+                title.append(block)
+            if block.strip():
+                page = min(table + 1, max(tables, 1))
+                fragments.append(Fragment(page, (block,), grid_columns(1), float(before), float(before + 1), TEXT_STRATEGY))
+                before += 1
+        else:
+            table, before = table + 1, 0
+            fragments.extend(table_fragments(block, table, strategy))
+    return OfficeDocument(fragments, "\n".join(title).strip(), {"Title": doc_title} if doc_title else {}, tables)
 
 
 def check_container(data: bytes, kind: str, suffix: str) -> None:
