@@ -71,15 +71,16 @@ def figures(total: DocumentScore, documents: int) -> dict:
 
 def aggregate(measured: list[Measured]) -> dict:
     """Micro-averaged figures per class and half, and per half over all classes."""
-    out: dict = {"classes": {}, "moitie": {}}
+    out: dict = {"classes": {}, "producteurs": {}, "moitie": {}}
     for half in HALVES:
         mine = [m for m in measured if m.half == half]
         if mine:
             out["moitie"][half] = figures(sum((m.score for m in mine), DocumentScore(0, 0, 0, 0, 0, 0, 0)), len(mine))
-        for cls in sorted({m.cls for m in mine}):
-            docs = [m for m in mine if m.cls == cls]
-            out["classes"].setdefault(cls, {})[half] = figures(
-                sum((m.score for m in docs), DocumentScore(0, 0, 0, 0, 0, 0, 0)), len(docs))
+        for key, attribute in (("classes", "cls"), ("producteurs", "producer")):
+            for value in sorted({getattr(m, attribute) for m in mine}):
+                docs = [m for m in mine if getattr(m, attribute) == value]
+                out[key].setdefault(value, {})[half] = figures(
+                    sum((m.score for m in docs), DocumentScore(0, 0, 0, 0, 0, 0, 0)), len(docs))
     return out
 
 
@@ -110,10 +111,24 @@ def markdown(measured: list[Measured], agg: dict, worst: int = 8) -> str:
              "cellules (6 cellules + rubrique, une ligne attendue non trouvée compte fausse) ; exactitude des "
              "libellés (6 colonnes normalisées). Moyennes micro. La moitié « réservée » (graines impaires) n'a "
              "jamais servi à régler l'extraction.", "",
-             "| classe | docs dév. | F1 dév. | cellules dév. | libellés dév. | docs rés. | F1 rés. | cellules rés. "
+             *table("classe", [(cls, agg["classes"][cls]) for cls in sorted(agg["classes"])]
+                    + [("**toutes**", agg["moitie"])]), "",
+             "Par programme producteur (toutes classes) :", "",
+             *table("producteur", sorted(agg["producteurs"].items()))]
+    dev = sorted((m for m in measured if m.half == "dev"),
+                 key=lambda m: (m.score.f1, m.score.cell_accuracy, m.score.label_accuracy))[:worst]
+    lines += ["", "Documents les moins bien lus de la moitié de développement (la moitié réservée n'est jamais "
+              "détaillée) :", ""]
+    lines += [f"- `{m.file}` ({m.cls}, {m.producer}) : F1 {pct(m.score.f1)}, cellules {pct(m.score.cell_accuracy)} — "
+              f"{reason(m)}" for m in dev]
+    return "\n".join(lines + ["", END])
+
+
+def table(title: str, rows: list[tuple[str, dict]]) -> list[str]:
+    """A Markdown table: development and held-out figures side by side, and their gap."""
+    lines = [f"| {title} | docs dév. | F1 dév. | cellules dév. | libellés dév. | docs rés. | F1 rés. | cellules rés. "
              "| libellés rés. | écart F1 | écart cellules |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
-    rows = [(cls, agg["classes"][cls]) for cls in sorted(agg["classes"])] + [("**toutes**", agg["moitie"])]
     for cls, by_half in rows:
         dev, held = by_half.get("dev"), by_half.get("heldout")
         cells = [cls]
@@ -125,13 +140,7 @@ def markdown(measured: list[Measured], agg: dict, worst: int = 8) -> str:
         else:
             cells += ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
-    dev = sorted((m for m in measured if m.half == "dev"),
-                 key=lambda m: (m.score.f1, m.score.cell_accuracy, m.score.label_accuracy))[:worst]
-    lines += ["", "Documents les moins bien lus de la moitié de développement (la moitié réservée n'est jamais "
-              "détaillée) :", ""]
-    lines += [f"- `{m.file}` ({m.cls}, {m.producer}) : F1 {pct(m.score.f1)}, cellules {pct(m.score.cell_accuracy)} — "
-              f"{reason(m)}" for m in dev]
-    return "\n".join(lines + ["", END])
+    return lines
 
 
 def write_markdown(section: str, target: Path = ACCURACY) -> None:

@@ -3,7 +3,7 @@
 Run from the repository root (needs LibreOffice `soffice` and `chromium`; the French hyphenation
 patterns of Debian's `hyphen-fr` make LibreOffice hyphenate when a document asks it to):
 
-    .venv/bin/python scripts/make_layouts.py [--seed-base 9000] [--per-class 6]
+    .venv/bin/python scripts/make_layouts.py [--seed-base 9000] [--per-class 8]
 
 Every document is one seed. Its class is a requirement of issue 9 or 10 (`CLASSES`); the seed
 chooses the axes of that class and mixes in others (fonts, sizes, rules, orientation, sections,
@@ -257,7 +257,9 @@ class Spec:
 
     @property
     def axes(self) -> str:
-        return self.layout.axes() if self.kind == "tableau" else self.layout_note
+        if self.kind != "tableau":
+            return self.layout_note
+        return ", ".join(p for p in (self.layout_note, self.layout.axes()) if p)
 
     layout_note: str = ""
 
@@ -354,21 +356,35 @@ def make_spec(cls: str, seed: int, half: str) -> Spec:
             r[column] = f"{r[column]} – " + " ".join(rng.sample(DESCRIPTIONS, rng.randint(2, 4)))
         lay.size = rng.choice([10, 11, 12])
     elif cls == "cesure":
-        lay.hyphenate = True
+        lay.hyphenate = rng.random() < 0.7  # otherwise only the narrow column's long words break, with no hyphen
         lay.narrow = rng.choice(["objectif", "realisation", "synergie", "mode_operatoire"])
         lay.size = rng.choice([10, 11, 12])
     elif cls == "producteurs":
         producer = rng.choice(["writer_word", "chromium", "chromium", "calc"])
         lay.word_like = producer == "writer_word"
+        if producer == "calc":
+            lay.rules = "quadrillage"  # the sheet's gridlines, printed
         if producer == "writer_word":
             lay.font = rng.choice(["Liberation Sans", "DejaVu Sans"])
             lay.size = 11
-    if rng.random() < 0.25 and cls not in ("rubriques",):
+    elif cls == "tableur":
+        producer = "tableur"
+        lay.header_repeat = True
+        lay.rules = "quadrillage"
+        spreadsheet_cells(rows, rng)
+    elif cls == "fiches":
+        producer = "fiches"
+        lay.sections = "fiches"
+        lay.rules = rng.choice(["grille", "grille", "aucune"])
+    if rng.random() < 0.25 and cls not in ("rubriques", "fiches"):
         lay.sections = rng.choice(["fusion", "gras"])  # combinations: sections on top of another axis
     if lay.last_numeric:
         numeric_last(rows, rng)
     stem = f"zoo_{seed}_{cls}"
-    return Spec(stem, half, cls, producer, seed, commune, rows, lay)
+    note = {"tableur": "classeur: titre et notes, feuille budget, % et date, ligne et colonne masquées, retours à la "
+                       "ligne, cellules fusionnées",
+            "fiches": "fiches libellé|valeur par synergie, groupées en rubriques, prose entre fiches"}.get(cls, "")
+    return Spec(stem, half, cls, producer, seed, commune, rows, lay, layout_note=note)
 
 
 # ---------------------------------------------------------------- Writer documents
@@ -608,37 +624,76 @@ def _esc(text: str) -> str:
 
 # ---------------------------------------------------------------- spreadsheets printed by Calc
 def write_xlsx(spec: Spec, path: Path) -> None:
+    """The table as a commune keeps it in a spreadsheet; the `tableur` class adds what workbooks
+    carry: title rows, notes below, a budget sheet, percentage and date cells, a hidden row and
+    column, line breaks in cells (`spec.rows` already hold the cells as displayed)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     lay = spec.layout
+    extras = spec.cls == "tableur"
     rng = random.Random(spec.seed * 7 + 1)
     wb = Workbook()
     ws = wb.active
     ws.title = "Synergies"
+    if extras and rng.random() < 0.5:  # the budget sheet comes first
+        wb.move_sheet(wb.create_sheet("Budget"), offset=-1)
     columns = (["N°"] if lay.numbered else []) + lay.columns
+    if extras:
+        columns.insert(rng.randint(1, len(columns)), "Code")
     ws.append([f"Synergies Commune – CPAS de {spec.commune}"])
     ws["A1"].font = Font(bold=True, size=lay.size + 2)
+    if extras:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+        ws.append(["Situation au 31 décembre 2023 – document de travail du comité de concertation"])
     ws.append([])
     ws.append([heading_of(lay, c) for c in columns])
-    for cell in ws[ws.max_row]:
+    header_row = ws.max_row
+    for cell in ws[header_row]:
         cell.font = Font(bold=True)
         if lay.header_grey:
             cell.fill = PatternFill("solid", fgColor=GREY)
     number = 0
+    hidden = rng.randrange(len(spec.rows)) if extras else None
     for section, r in spec_rows(spec, rng):
         if r is None:
             ws.append([section])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(columns))
             continue
+        if number == hidden:  # a row the commune hid: an abandoned synergy, no part of the report
+            ws.append([rng.choice(SYNERGIES) + " (abandonnée)" if c == "synergie" else "" for c in columns])
+            ws.row_dimensions[ws.max_row].hidden = True
         number += 1
-        ws.append([f"{number}." if c == "N°" else r[c] if c in CELLS else rng.choice(EXTRA_COLUMNS[c]) for c in columns])
-    width = {"synergie": 24, "objectif": 24, "realisation": 34, "N°": 5}
+        values = []
+        for c in columns:
+            if c == "N°":
+                values.append(f"{number}.")
+            elif c == "Code":
+                values.append(f"S-{spec.seed % 100:02d}-{number:02d}")
+            elif c in CELLS:
+                values.append(r.get("_valeur_" + c, r[c]))
+            else:
+                values.append(rng.choice(EXTRA_COLUMNS[c]))
+        ws.append(values)
+        for c, cell in zip(columns, ws[ws.max_row]):
+            if c in CELLS and "_format_" + c in r:
+                cell.number_format = r["_format_" + c]
+    if extras:
+        ws.append([])
+        ws.append(["Note : les pourcentages donnent l'état d'avancement estimé par les services."])
+        ws.append(["Source : comité de concertation Commune – CPAS."])
+        ws.column_dimensions[get_column_letter(columns.index("Code") + 1)].hidden = True
+        budget = wb["Budget"] if "Budget" in wb.sheetnames else wb.create_sheet("Budget")
+        for line in (["Poste", "Administration pilote", "Montant 2023"], ["Marchés conjoints", "Ville", 15500],
+                     ["Informatique commune", "CPAS", 42000], ["Formation", "Les deux", 8000]):
+            budget.append(line)
+    width = {"synergie": 24, "objectif": 24, "realisation": 34, "N°": 5, "Code": 8}
     chars = [width.get(c, 15) for c in columns]
     for i, w in enumerate(chars, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = w
-    for row in ws.iter_rows(min_row=3):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for row in ws.iter_rows(min_row=header_row):
         lines = 1
         for cell, w in zip(row, chars):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -647,19 +702,91 @@ def write_xlsx(spec: Spec, path: Path) -> None:
             if cell.coordinate not in ws.merged_cells:  # merged section rows span the width
                 lines = max(lines, sum(int(len(part) * lay.size / (8.5 * w)) + 1 for part in text.split("\n")))
         # The row heights a user's "optimal height" leaves in the file (Calc does not refit on load).
-        ws.row_dimensions[row[0].row].height = lines * lay.size * 1.25 + 2
+        if not ws.row_dimensions[row[0].row].hidden:
+            ws.row_dimensions[row[0].row].height = lines * lay.size * 1.25 + 2
     ws.print_options.gridLines = True
     ws.page_setup.orientation = "landscape" if lay.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if lay.header_repeat:
-        ws.print_title_rows = "3:3"
+        ws.print_title_rows = f"{header_row}:{header_row}"
     wb.save(path)
 
 
+def spreadsheet_cells(rows: list[dict], rng: random.Random) -> None:
+    """Cells a spreadsheet stores as numbers or dates, with the text it displays as the truth:
+    0.75 formatted "0%" shows "75%"; a date formatted DD/MM/YYYY shows 15/03/2022 (no status)."""
+    import datetime
+
+    for r in rng.sample(rows, k=max(1, len(rows) // 3)):
+        pct = rng.choice([0, 25, 40, 75, 100])
+        r["_valeur_realisation"], r["_format_realisation"] = pct / 100, "0%"
+        r["realisation"], r["avancement_pct"] = f"{pct}%", str(pct)
+        r["statut_norm"] = "realise" if pct == 100 else "a_developper" if pct == 0 else "en_cours"
+    dated = rng.choice([r for r in rows if "_valeur_realisation" not in r] or rows)
+    day = datetime.date(2022, rng.randint(1, 12), rng.randint(1, 28))
+    dated["_valeur_realisation"], dated["_format_realisation"] = day, "DD/MM/YYYY"
+    dated["realisation"], dated["statut_norm"], dated["avancement_pct"] = day.strftime("%d/%m/%Y"), "", ""
+    for r in rng.sample(rows, k=max(1, len(rows) // 4)):  # a line break typed inside a cell (Alt+Enter)
+        if "_valeur_realisation" not in r and ". " in r["realisation"]:
+            head, tail = r["realisation"].split(". ", 1)
+            r["_valeur_realisation"] = f"{head}.\n{tail}"
+
+
+# ---------------------------------------------------------------- fiches: one small table per synergy
+def write_fiches(spec: Spec, path: Path) -> None:
+    """One 2-column label | value table per synergy under a "Fiche n° k" heading, fiches grouped
+    under section titles, prose between them; fiches run over page ends as they fall."""
+    lay = spec.layout
+    rng = random.Random(spec.seed * 7 + 1)
+    doc = new_document(spec)
+    front_matter(doc, spec, rng)
+    order = list(CELLS)
+    if rng.random() < 0.5:
+        order[3:] = rng.sample(order[3:], k=3)
+    labels = {c: rng.choice(HEADINGS[c]).replace("-\n", "").replace("\n", " ") for c in CELLS}
+    number = 0
+    for section, r in spec_rows(spec, rng):
+        if r is None:
+            p = doc.add_paragraph()
+            p.paragraph_format.space_before = Pt(12)
+            run = p.add_run(section)
+            run.bold, run.font.size = True, Pt(lay.size + 3)
+            continue
+        number += 1
+        p = doc.add_paragraph()
+        p.paragraph_format.space_before = Pt(8)
+        p.add_run(f"Fiche n° {number}").bold = True
+        if rng.random() < 0.3:
+            doc.add_paragraph(rng.choice(PROSE))
+        table = doc.add_table(rows=0, cols=2)
+        if lay.rules == "grille":
+            table.style = "Table Grid"
+        for c in order:
+            row = table.add_row()
+            row.cells[0].width, row.cells[1].width = Cm(5), Cm(11 if not lay.landscape else 19)
+            fill(row.cells[0], labels[c], bold=True)
+            fill(row.cells[1], r[c])
+            if lay.header_grey:
+                shade(row.cells[0], GREY)
+    doc.add_paragraph("Le présent rapport a été approuvé par le comité de concertation.")
+    doc.save(path)
+
+
+PROSE = ["Cette synergie a fait l'objet d'une évaluation par le comité de direction commun.",
+         "Les services concernés se réunissent chaque trimestre pour en assurer le suivi.",
+         "Le détail des montants figure dans l'annexe budgétaire du présent rapport."]
+
+
 # ---------------------------------------------------------------- rendering and checking
-SOURCE_SUFFIX = {"writer": ".docx", "writer_word": ".docx", "chromium": ".html", "calc": ".xlsx"}
+SOURCE_SUFFIX = {"writer": ".docx", "writer_word": ".docx", "chromium": ".html", "calc": ".xlsx", "tableur": ".xlsx",
+                 "fiches": ".docx"}
+# The files a spec gives: (suffix, producer as the manifest names it). The source itself when it is
+# a document users publish (.xlsx, .docx), its conversions by LibreOffice, its print by Chromium.
+OUTPUTS = {"writer": [(".pdf", "writer")], "writer_word": [(".pdf", "writer_word")], "chromium": [(".pdf", "chromium")],
+           "calc": [(".pdf", "calc")], "tableur": [(".xlsx", "openpyxl"), (".ods", "calc_ods"), (".pdf", "calc")],
+           "fiches": [(".docx", "python-docx"), (".pdf", "writer")]}
 
 
 def soffice(paths: list[Path], target: str, outdir: Path) -> None:
@@ -722,14 +849,14 @@ def write_truth(spec: Spec, path: Path) -> None:
 
 PDF_CLASSES = ("entetes", "colonnes", "lignes_serrees", "rubriques", "coupures", "cesure", "producteurs",
                "pas_synergies")
-CLASSES = PDF_CLASSES
+CLASSES = (*PDF_CLASSES, "tableur", "fiches")
 
 
 def plan(seed_base: int, per_class: int) -> list[Spec]:
     specs = []
-    seed = seed_base
-    for cls in CLASSES:
-        for _ in range(per_class):
+    for index, cls in enumerate(CLASSES):
+        # Seeds by class (9000.., 9100.., ...): a class's documents stay the same when others change.
+        for seed in range(seed_base + 100 * index, seed_base + 100 * index + per_class):
             half = "dev" if seed % 2 == 0 else "heldout"
             if cls == "pas_synergies":
                 rng = random.Random(seed)
@@ -738,30 +865,44 @@ def plan(seed_base: int, per_class: int) -> list[Spec]:
             else:
                 spec = make_spec(cls, seed, half)
             specs.append(spec)
-            seed += 1
     return specs
 
 
+def output_name(spec: Spec, suffix: str) -> str:
+    """The first output keeps the stem; the others say what they are (zoo_9051_tableur_ods.ods)."""
+    first = OUTPUTS[spec.producer][0][0]
+    return spec.stem + ("" if suffix == first else "_" + suffix[1:]) + suffix
+
+
 def render(specs: list[Spec], work: Path) -> None:
-    """Each spec's source file, then its PDF, in the folder of its half."""
-    by_target: dict[Path, list[Path]] = {}
+    """Each spec's source file, then its outputs, in the folder of its half."""
+    conversions: dict[str, list[tuple[Path, Path]]] = {}  # target -> (source, destination)
+    writers = {"writer": write_docx, "writer_word": write_docx, "chromium": write_html, "calc": write_xlsx,
+               "tableur": write_xlsx, "fiches": write_fiches}
     for spec in specs:
         src = work / (spec.stem + SOURCE_SUFFIX[spec.producer])
-        {".docx": write_docx, ".html": write_html, ".xlsx": write_xlsx}[src.suffix](spec, src)
+        writers[spec.producer](spec, src)
         out = ZOO / spec.half
         out.mkdir(parents=True, exist_ok=True)
-        if src.suffix == ".html":
-            chromium(src, out / (spec.stem + ".pdf"))
-        else:
-            by_target.setdefault(out, []).append(src)
-    for out, sources in by_target.items():
-        soffice(sources, "pdf", out)
+        for suffix, _ in OUTPUTS[spec.producer]:
+            target = out / output_name(spec, suffix)
+            if suffix == src.suffix:
+                shutil.copyfile(src, target)
+            elif src.suffix == ".html":
+                chromium(src, target)
+            else:
+                conversions.setdefault(suffix[1:], []).append((src, target))
+    for target_type, pairs in conversions.items():
+        converted = work / f"converti_{target_type}"
+        soffice([src for src, _ in pairs], target_type, converted)
+        for src, target in pairs:
+            shutil.move(converted / (src.stem + "." + target_type), target)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed-base", type=int, default=9000)
-    parser.add_argument("--per-class", type=int, default=6, help="documents per class (half in each half)")
+    parser.add_argument("--per-class", type=int, default=8, help="documents per class (half in each half)")
     args = parser.parse_args()
     for tool in ("soffice", "chromium"):
         if not shutil.which(tool):
@@ -776,11 +917,13 @@ def main() -> None:
         writer = csv.writer(f)
         writer.writerow(["file", "half", "class", "producer", "seed", "axes"])
         for spec in specs:
-            pdf = ZOO / spec.half / (spec.stem + ".pdf")
-            write_truth(spec, ZOO / spec.half / (spec.stem + ".truth.csv"))
-            writer.writerow([pdf.relative_to(ZOO).as_posix(), spec.half, spec.cls, spec.producer, spec.seed, spec.axes])
+            for suffix, producer in OUTPUTS[spec.producer]:
+                document = ZOO / spec.half / output_name(spec, suffix)
+                write_truth(spec, document.with_name(document.name.rsplit(".", 1)[0] + ".truth.csv"))
+                writer.writerow([document.relative_to(ZOO).as_posix(), spec.half, spec.cls, producer, spec.seed, spec.axes])
+            pdf = ZOO / spec.half / output_name(spec, ".pdf")
             pages, _ = pdf_text(pdf)
-            lost = missing_words(pdf, spec.rows if spec.kind == "tableau" else [])
+            lost = missing_words(pdf, spec.rows)
             if lost:
                 problems.append(f"{pdf.name}: mots absents du PDF {lost[:5]}")
             print(f"{pdf.relative_to(ROOT)}: {pages} p., {len(spec.rows)} lignes, {spec.axes}")

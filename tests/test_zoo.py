@@ -42,7 +42,8 @@ def test_every_class_has_documents_in_both_halves():
     assert (counts >= 3).all() and len(counts) == 2 * len(FLOORS), counts
 
 
-@pytest.mark.parametrize("cls", sorted(FLOORS))
+# A class the pipeline does not read yet (floors all 0) has nothing to hold.
+@pytest.mark.parametrize("cls", sorted(c for c, floors in FLOORS.items() if any(floors.values())))
 def test_class_stays_above_its_floor_in_both_halves(figures, cls):
     for half in accuracy.HALVES:
         got = figures["classes"][cls][half]
@@ -69,7 +70,9 @@ def test_scoring_counts_a_missed_row_and_an_invented_one():
     assert score.f1 < 1
 
 
-@pytest.mark.parametrize("entry", list(accuracy.manifest().itertuples())[::5], ids=lambda e: e.file)
+# Every fourth PDF (spreadsheets and DOCX have a PDF of the same seed, with the same truth).
+@pytest.mark.parametrize("entry", [e for e in accuracy.manifest().itertuples() if e.file.endswith(".pdf")][::4],
+                         ids=lambda e: e.file)
 def test_truth_words_are_in_the_document(entry):
     document = ROOT / "tests" / "data" / "zoo" / entry.file
     truth = accuracy.truth_of(document).to_dict("records")
