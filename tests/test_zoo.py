@@ -42,7 +42,7 @@ def test_every_class_has_documents_in_both_halves():
     assert (counts >= 3).all() and len(counts) == 2 * len(FLOORS), counts
 
 
-# A class the pipeline does not read yet (floors all 0) has nothing to hold.
+# A class the pipeline does not read at all (floors all 0) has nothing to hold.
 @pytest.mark.parametrize("cls", sorted(c for c, floors in FLOORS.items() if any(floors.values())))
 def test_class_stays_above_its_floor_in_both_halves(figures, cls):
     for half in accuracy.HALVES:
