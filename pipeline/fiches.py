@@ -9,33 +9,18 @@ label) joined to the value above it. A record naming fewer headings than a table
 (`header_min_columns`) is no fiche (a glossary, a two-column budget).
 
 Section titles grouping the fiches ("Axe 2 – Informatique et données") come as "texte" fragments,
-the paragraphs outside tables that the readers give: the last short line that is neither a fiche
-heading, nor the report's title, nor prose, before a fiche starts, is its `rubrique`.
+the paragraphs outside tables that the readers give: the last line before a fiche starts that
+`rubriques.is_section_title` accepts is its `rubrique`.
 """
 
 from __future__ import annotations
-
-import re
 
 from .assemble import Assembly
 from .clean import clean_text
 from .headers import match_heading
 from .model import CELL_COLUMNS, STRUCTURED_STRATEGIES, TEXT_STRATEGY, Fragment, Row
+from .rubriques import is_section_title
 from .settings import Settings
-
-# "Fiche n° 3", "Fiche 3 :", "FICHE N°12" head a fiche; they are not section titles.
-_FICHE_HEADING = re.compile(r"^\s*fiche\b", re.IGNORECASE)
-# The report's own title lines ("Rapport sur les synergies…", "Ville de Mons – CPAS de Mons").
-_REPORT_TITLE = re.compile(r"\brapport\b|^\s*(ville|commune|cpas)\s+d", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.:;!?…]\s*$")
-
-
-def is_section_title(text: str, max_words: int) -> bool:
-    """A line that can title a group of fiches: short, not a sentence, not a fiche heading nor the
-    report's title."""
-    line = clean_text(text)
-    return (0 < len(line.split()) <= max_words and not _SENTENCE_END.search(line)
-            and not _FICHE_HEADING.match(line) and not _REPORT_TITLE.search(line))
 
 
 def fiches(fragments: list[Fragment], settings: Settings) -> Assembly:

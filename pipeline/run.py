@@ -30,6 +30,7 @@ from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
 from .normalise import normalise
 from .read import DOCUMENT_SUFFIXES, DocumentError, read_document
 from .read.tagged import STRATEGY as TAGGED
+from .rubriques import fill_rubriques
 from .settings import OcrSettings, Settings
 from .validate import validate
 
@@ -180,6 +181,7 @@ def ocr_doubts(row: Row, scans: dict[int, ScanSummary], s: OcrSettings) -> list[
 def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     """The pure heart of a run for one document: fragments to cleaned synergy rows."""
     assembly = assemble(list(extraction.fragments), settings)
+    fill_rubriques(assembly, settings.assemble.rubrique_max_words)
     found = fiches(list(extraction.fragments), settings)  # reports written as one small table per synergy
     assembly.rows += found.rows
     assembly.decisions += found.decisions

@@ -83,6 +83,27 @@ def test_cells_as_displayed_merged_once_and_lines_kept(tmp_path):
     assert report.remarques == ()
 
 
+def test_section_rows_fill_rubrique_and_notes_are_left_out(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Synergies Commune – CPAS de Valmorée"])
+    sheet.append(["Situation au 31 décembre 2023"])
+    sheet.append(list(HEADER))
+    for row in (["Axe 1 – Ressources humaines"], ["Formations", "Moyens", "Coopératif", "Les deux", "DG Ville", "Réalisé"],
+                ["Axe 2 – Informatique et données"], ["Serveurs", "Moyens", "Délégatif", "CPAS", "DG CPAS", "En cours"],
+                ["Logiciels", "Moyens", "Délégatif", "CPAS", "DG CPAS", "En cours"], [],
+                ["Note : les pourcentages donnent l'avancement estimé."]):
+        sheet.append(row)
+    sheet.merge_cells("A4:F4")
+    sheet.merge_cells("A6:F6")
+    path = tmp_path / "valmoree_2023.xlsx"
+    book.save(path)
+    table, _ = process_document(path, Settings())
+    assert table["synergie"].tolist() == ["Formations", "Serveurs", "Logiciels"]
+    assert table["rubrique"].tolist() == ["Axe 1 – Ressources humaines"] + ["Axe 2 – Informatique et données"] * 2
+    assert table["ligne_source"].tolist() == [5, 7, 8]
+
+
 def test_workbook_without_synergy_sheet_is_rejected_naming_its_sheets(tmp_path):
     book = Workbook()
     book.active.title = "Budget"
