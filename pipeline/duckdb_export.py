@@ -27,8 +27,10 @@ def _select(frame: pd.DataFrame, name: str) -> str:
     for column in frame.columns:
         quoted = f'"{column}"'
         if column == "objectifs_norm":
-            columns.append(f"CASE WHEN coalesce({quoted}, '') = '' THEN NULL "
-                           f"ELSE string_split({quoted}, '|') END AS {quoted}")
+            # Cast first: in a run where every document was rejected the column has no text to type it.
+            text = f"CAST({quoted} AS VARCHAR)"
+            columns.append(f"CASE WHEN coalesce({text}, '') = '' THEN NULL "
+                           f"ELSE string_split({text}, '|') END AS {quoted}")
         elif frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             columns.append(f"NULLIF(CAST({quoted} AS VARCHAR), '') AS {quoted}")
         else:

@@ -2,9 +2,8 @@
 displayed, hidden rows and columns, workbooks without a synergy sheet, hostile and damaged files."""
 
 import datetime as dt
-import io
+import importlib.util
 import shutil
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +19,9 @@ from pipeline.score import score
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("bench_sheets", ROOT / "scripts" / "bench_sheets.py")
+hostile = importlib.util.module_from_spec(_spec)  # the hostile workbooks the benchmark times
+_spec.loader.exec_module(hostile)
 TABLEURS = ROOT / "tests" / "data" / "tableurs"
 HEADER = ("Synergie", "Objectif", "Mode opératoire", "Administration pilote", "Responsable administratif",
           "Réalisation")
@@ -115,6 +117,17 @@ def test_workbook_without_synergy_sheet_is_rejected_naming_its_sheets(tmp_path):
         read_document(path, Settings())
 
 
+def test_a_run_whose_only_workbook_is_rejected_says_why_in_one_line(tmp_path):
+    book = Workbook()
+    book.active.title = "Budget"
+    path = tmp_path / "budget.xlsx"
+    book.save(path)
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "budget.xlsx : aucune feuille de synergies" in result.output
+    assert (tmp_path / "out" / "rejects.csv").exists()
+
+
 def test_formula_only_sheet_is_not_a_synergy_sheet(tmp_path):
     book = Workbook()
     book.active.title = "Calculs"
@@ -126,28 +139,10 @@ def test_formula_only_sheet_is_not_a_synergy_sheet(tmp_path):
     assert result.rejects[0].raison.startswith("aucune feuille de synergies") and "« Calculs »" in result.rejects[0].raison
 
 
-def _with_member(source: Path, target: Path, name: str, data: bytes) -> None:
-    """A copy of an archive with one member replaced (or added)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for info in old.infolist():
-            if info.filename != name:
-                new.writestr(info, old.read(info.filename))
-        new.writestr(name, data)
-
-
-def _formatted_empty_rows(count: int) -> bytes:
-    """A sheet whose only content is `count` formatted empty rows of six cells."""
-    cols = "ABCDEF"
-    rows = "".join(f'<row r="{r}" s="1" customFormat="1">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in cols) + "</row>"
-                   for r in range(1, count + 1))
-    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>').encode()
-
-
 def test_sheet_of_100000_empty_formatted_rows_is_set_aside_and_the_others_read(tmp_path):
     # mons_2020.xlsx: the budget sheet (sheet1.xml) turned into 100,000 formatted empty rows.
     path = tmp_path / "lignes_vides.xlsx"
-    _with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet1.xml", _formatted_empty_rows(100_000))
+    hostile.with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet1.xml", hostile.formatted_empty_rows(100_000))
     table, report = process_document(path, Settings())
     assert len(table) == 35
     assert report.remarques[0].startswith("feuille « Budget 2020 » non lue : trop grande (")
@@ -155,7 +150,7 @@ def test_sheet_of_100000_empty_formatted_rows_is_set_aside_and_the_others_read(t
 
 def test_synergy_sheet_too_large_is_rejected_with_what_to_do(tmp_path):
     path = tmp_path / "trop_grand.xlsx"
-    _with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet2.xml", _formatted_empty_rows(100_000))
+    hostile.with_member(TABLEURS / "mons_2020.xlsx", path, "xl/worksheets/sheet2.xml", hostile.formatted_empty_rows(100_000))
     with pytest.raises(DocumentError, match="« Synergies 2020 » non lue : trop grande .*supprimez ses lignes vides"):
         read_document(path, Settings())
 
@@ -163,7 +158,7 @@ def test_synergy_sheet_too_large_is_rejected_with_what_to_do(tmp_path):
 @pytest.mark.parametrize("kind, member", [("xlsx", "xl/worksheets/sheet2.xml"), ("ods", "content.xml")])
 def test_zip_bomb_is_refused_before_inflating(tmp_path, kind, member):
     path = tmp_path / f"bombe.{kind}"
-    _with_member(TABLEURS / f"mons_2020.{kind}", path, member, b" " * 60_000_000)  # 60 MB, 60 kB zipped
+    hostile.with_member(TABLEURS / f"mons_2020.{kind}", path, member, b" " * 60_000_000)  # 60 MB, 60 kB zipped
     assert path.stat().st_size < 1_000_000
     result = run([path], Settings())
     assert "suspect : 60 Mo une fois décompressé (limite 50 Mo)" in result.rejects[0].raison
