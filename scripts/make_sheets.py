@@ -9,7 +9,8 @@ conversion of it), both committed: tests never need LibreOffice. The workbook is
 commune would keep it: a budget sheet first, then the synergy sheet with two title rows (one
 merged across the table) above the header, cells broken on several lines, "100%" as the number 1
 formatted as a percentage, a hidden row (a synergy dropped from the report) and a hidden column
-(internal comments), a note below the table after an empty row, and a staff list sheet last.
+(internal comments), a note below the table after an empty row, last year's table in a hidden
+sheet, and a staff list sheet last.
 Joining each cell's lines with spaces gives back the reference exactly.
 """
 from __future__ import annotations
@@ -71,6 +72,11 @@ def build_workbook(rows: list[dict]) -> Workbook:
     sheet.column_dimensions["E"].hidden = True  # the comment column
     sheet.append([])
     sheet.append(["Rapport présenté au comité de concertation du 14 décembre 2020."])
+
+    archive = book.create_sheet("Synergies 2019")  # last year's table, hidden: not part of the report
+    archive.append(header)
+    archive.append(["Synergie abandonnée en 2019", "Moyens", "Coopératif", "Ville", "", "DG Ville", "Abandonnée"])
+    archive.sheet_state = "hidden"
 
     staff = book.create_sheet("Personnel")
     staff.append(("Service", "Agents Ville", "Agents CPAS"))

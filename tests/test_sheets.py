@@ -52,8 +52,9 @@ def test_mons_workbook_provenance_is_the_sheet_and_its_row_numbers(mons):
     assert set(table["page_debut"]) == set(table["page_fin"]) == {2}  # second sheet, after the budget
     assert set(table["strategie"]) == {kind}
     assert (table["commune"].unique().tolist(), table["annee"].unique().tolist()) == (["Mons"], [2020])
-    assert report.pages == 3
-    assert report.remarques == ("1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)",)
+    assert report.pages == 4
+    assert report.remarques == ("feuille(s) masquée(s) ignorée(s) : « Synergies 2019 »",
+                                "1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)")
     assert not table["realisation"].str.contains("Abandonnée|à revoir").any()
     assert not table["synergie"].str.contains("comité de concertation").any()  # the note under the table
 
@@ -146,6 +147,7 @@ def test_sheet_of_100000_empty_formatted_rows_is_set_aside_and_the_others_read(t
     table, report = process_document(path, Settings())
     assert len(table) == 35
     assert report.remarques[0].startswith("feuille « Budget 2020 » non lue : trop grande (")
+    assert len(report.remarques) == 3  # and the hidden sheet, the hidden row and column
 
 
 def test_synergy_sheet_too_large_is_rejected_with_what_to_do(tmp_path):
@@ -187,5 +189,5 @@ def test_run_on_a_folder_mixing_every_format_gives_one_table(tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "out" / "synergies.csv", dtype=str, keep_default_na=False)
     assert table.groupby("strategie").size().to_dict() == {"docx": 35, "odt": 35, "ods": 35, "regle": 35, "xlsx": 35}
-    assert "mons_2020.xlsx : 35 lignes, 3 feuilles" in result.output
+    assert "mons_2020.xlsx : 35 lignes, 4 feuilles" in result.output
     assert "1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)" in result.output

@@ -22,6 +22,7 @@ from .sheets import Sheet, workbook_extraction
 
 STRATEGY = "ods"
 _ODS_TYPES = ("application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.spreadsheet-template")
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _HIDDEN = {"collapse", "filter"}  # table:visibility of rows hidden by hand or by a filter
 
 
@@ -32,14 +33,17 @@ def read_ods(path: Path, settings: ExtractSettings) -> Extraction:
     body = content.find(f"{_OFFICE}body/{_OFFICE}spreadsheet")
     if body is None:
         raise DocumentError("ce n'est pas un classeur OpenDocument (aucune feuille)")
+    hidden_styles = {style.get(_STYLE + "name") for style in content.iter(_STYLE + "style")
+                     if style.find(f"{_STYLE}table-properties[@{_TABLE}display='false']") is not None}
     try:  # a number attribute that is not a number
-        sheets = [_sheet(table) for table in _odt_top(body, _TABLE + "table")]
+        sheets = [_sheet(table, table.get(_TABLE + "style-name") in hidden_styles)
+                  for table in _odt_top(body, _TABLE + "table")]
     except ValueError as err:
         raise DocumentError(f"classeur OpenDocument illisible ou corrompu ({why(err)})") from None
     return workbook_extraction(sheets, STRATEGY, settings, title)
 
 
-def _sheet(table) -> Sheet:
+def _sheet(table, hidden: bool) -> Sheet:
     """A sheet's visible rows, cells as displayed; covered cells (merged areas) read as empty."""
     hidden_columns: set[int] = set()
     position = 0
@@ -72,4 +76,4 @@ def _sheet(table) -> Sheet:
     used = sorted({i for _, cells in rows for i, c in enumerate(cells) if c.strip()} - hidden_columns)
     shown = tuple((n, tuple(cells[i] if i < len(cells) else "" for i in used)) for n, cells in rows)
     hidden_used = {i for _, cells in rows for i, c in enumerate(cells) if c.strip()} & hidden_columns
-    return Sheet(table.get(_TABLE + "name", ""), shown, hidden_rows, len(hidden_used))
+    return Sheet(table.get(_TABLE + "name", ""), shown, hidden_rows, len(hidden_used), hidden=hidden)

@@ -5,7 +5,7 @@ A reader hands over each sheet as its visible rows, cells as the user sees them 
 columns already left out and counted, a merged area's text in its first cell only). Here:
 
 - a synergy sheet is one holding a row that `pipeline.headers.match_header` takes for the table's
-  header, wherever it sits; other sheets (budgets, staff lists) give nothing;
+  header, wherever it sits; other sheets (budgets, staff lists) give nothing, nor do hidden ones;
 - rows above the header (titles) and rows with fewer than two cells filled (section titles, notes
   below the table) become single-cell "texte" fragments, which `assemble` ignores;
 - a fragment's `page` is the sheet's position in the workbook (1-based, hidden sheets counted) and
@@ -35,6 +35,7 @@ class Sheet:
     hidden_rows: int = 0  # hidden rows and columns that held something, left out
     hidden_columns: int = 0
     skipped: str = ""  # why the sheet was not read at all (too large), empty when it was
+    hidden: bool = False  # the whole sheet hidden: the user does not see it, it is not read
 
 
 def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSettings,
@@ -44,7 +45,7 @@ def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSet
     title = ""
     hidden_rows = hidden_columns = 0
     for position, sheet in enumerate(sheets, start=1):
-        header = _header_index(sheet, settings)
+        header = None if sheet.hidden else _header_index(sheet, settings)
         if header is None:
             continue
         if not fragments:  # the first synergy sheet's title rows name the report
@@ -58,6 +59,9 @@ def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSet
         raise DocumentError("aucune feuille de synergies (aucune ligne d'en-tête reconnue) ; feuilles vues : "
                             + seen + "".join(f" ; {reason}" for reason in skipped))
     notes = [*skipped]
+    hidden_sheets = [s.name for s in sheets if s.hidden and s.rows]
+    if hidden_sheets:
+        notes.append("feuille(s) masquée(s) ignorée(s) : " + ", ".join(f"« {name} »" for name in hidden_sheets))
     if hidden_rows or hidden_columns:
         notes.append(f"{hidden_rows} ligne(s) et {hidden_columns} colonne(s) masquée(s) ignorée(s)")
     return Extraction(len(sheets), tuple(fragments), title, metadata_title, notes=tuple(notes))

@@ -70,7 +70,9 @@ def _sheet(ws) -> Sheet:
     hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     hidden_columns = _hidden_columns(ws)
     grid: dict[int, dict[int, str]] = {}
-    for (row, column), cell in ws._cells.items():  # the cells the file holds, none invented
+    # The cells the file holds: iter_rows would create every cell of the used range (one cell
+    # written at XFD1048576 makes that 17 billion).
+    for (row, column), cell in ws._cells.items():
         text = displayed(cell.value, cell.number_format)
         if text.strip():
             grid.setdefault(row, {})[column] = text
@@ -81,7 +83,8 @@ def _sheet(ws) -> Sheet:
         if any(cells):
             rows.append((number, cells))
     return Sheet(ws.title, tuple(rows), hidden_rows=len(hidden_rows & set(grid)),
-                 hidden_columns=len(hidden_columns & {c for cells in grid.values() for c in cells}))
+                 hidden_columns=len(hidden_columns & {c for cells in grid.values() for c in cells}),
+                 hidden=ws.sheet_state != "visible")
 
 
 def _hidden_columns(ws) -> set[int]:
