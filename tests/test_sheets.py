@@ -185,9 +185,11 @@ def test_run_on_a_folder_mixing_every_format_gives_one_table(tmp_path):
     for source in (TABLEURS / "mons_2020.xlsx", TABLEURS / "mons_2020.ods", ROOT / "raw/mons/2020/mons_2020.docx",
                    ROOT / "raw/mons/2020/mons_2020.odt", ROOT / "raw/mons/2020/mons_2020_regle.pdf"):
         shutil.copyfile(source, folder / source.name)
-    result = CliRunner().invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "1"])
-    assert result.exit_code == 0, result.output
-    table = pd.read_csv(tmp_path / "out" / "synergies.csv", dtype=str, keep_default_na=False)
-    assert table.groupby("strategie").size().to_dict() == {"docx": 35, "odt": 35, "ods": 35, "regle": 35, "xlsx": 35}
-    assert "mons_2020.xlsx : 35 lignes, 4 feuilles" in result.output
-    assert "1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)" in result.output
+    command = ["run", str(tmp_path / "mons"), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--jobs", "1"]
+    for _ in range(2):  # read, then from the cache: the same table and summary
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(tmp_path / "out" / "synergies.csv", dtype=str, keep_default_na=False)
+        assert table.groupby("strategie").size().to_dict() == {"docx": 35, "odt": 35, "ods": 35, "regle": 35, "xlsx": 35}
+        assert "mons_2020.xlsx : 35 lignes, 4 feuilles" in result.output
+        assert "1 ligne(s) et 1 colonne(s) masquée(s) ignorée(s)" in result.output
