@@ -67,7 +67,7 @@ def _points(cells: dict[str, str], tax: Taxonomie, s: DomaineSettings, ns: Norma
     weights = {"synergie": s.weight_synergie, "objectif": s.weight_objectif, "realisation": s.weight_realisation}
     points: dict[str, float] = {}
     for column, weight in weights.items():
-        words = mots(cells.get(column, ""), tax.vocab)
+        words = mots(cells.get(column, ""), tax.vocab, ns)
         # Each distinct keyword counts: "Voiries, cimetières" names works twice.
         named = {(m.label, tuple(words[m.debut:m.fin])) for m in mentions(words, tax.colonne, ns)}
         for domaine, _ in named:

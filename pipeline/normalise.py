@@ -6,6 +6,12 @@ rewritten ("VM" -> "ville"), small words dropped. Synonyms are then looked for a
 runs of consecutive words, compared without spaces with rapidfuzz, so "Co-opératif" or a typo
 still match while short words (VM, DG, CPAS) must be exact.
 
+A word cut short and closed by a dot ("Coopér.", "Dir. gén.", "Perf. adm.") stands for any
+vocabulary word it begins: spreadsheet shorthand needs no entry of its own. In the responsible
+column the value is a function's holder (the DG): a clause naming an administration with other
+words but not that function ("Directrice financière du CPAS", "Chef de service RH Ville") names
+someone else and gives no value, rather than the administration's DG as a guess.
+
 Empty means unknown: a cell that names no value, or contradictory ones, gets an empty label and a
 review note; a label is never the nearest guess. A match below the confident score is written
 and noted. Everything here is pure; results per distinct cell text are cached, since the same
@@ -33,6 +39,12 @@ VOCABULAIRE = "vocabulaires.yaml"
 _FIN_PROPOSITION = re.compile(r"[;:()\[\]\n]|[.,!?…](?=\s|$)|\s[-–—+/]\s|\s\+|\+\s")
 _POURCENTAGE = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 _EXTRAIT = 40  # characters of a cell quoted in a review note
+# A word closed by a dot may be cut short ("Coopér.", "Dir. gén."); when it begins a longer
+# vocabulary word, its dot becomes `_POINT_ABREGE`, which ends no clause and marks the word.
+_MOT_POINTE = re.compile(r"([^\W\d_]+)\.")
+_POINT_ABREGE = "\u2024"
+_JETON = re.compile(rf"[^\W_]+({_POINT_ABREGE})?")
+_ABREGE = "."  # a prepared word still cut short keeps a dot, so matching takes it as a prefix
 
 
 @dataclass(frozen=True)
@@ -52,13 +64,18 @@ class Colonne:
     lexique: tuple[str, ...]        # every word of every synonym, once
     combinaisons: tuple[tuple[str, frozenset[str]], ...] = ()
     pourcentages: tuple[tuple[str, int, int], ...] = ()
+    titulaire: str = ""             # the function the value names the holder of ("dg"); "" none
+    neutres: frozenset[str] = frozenset()  # words naming no one besides the holder ("et")
+
+
+Abreviation = tuple[tuple[str, ...], tuple[str, ...]]  # a written form's words -> the words meant
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a cache key for the cell labels
 class Vocabulaire:
-    abreviations: re.Pattern | None
-    remplacements: dict[str, str]
+    abreviations: tuple[Abreviation, ...]    # longest written forms first
     mots_vides: frozenset[str]
+    mots: tuple[str, ...]                    # every word of the forms and synonyms: what "x." may begin
     marqueurs: tuple[tuple[str, ...], ...]   # "current state" words, as word sequences
     roles: tuple[tuple[str, ...], ...]       # "helper" words, as word sequences
     colonnes: dict[str, Colonne]
@@ -94,22 +111,57 @@ def _sequences(words: list[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(fold(w).split()) for w in words if fold(w))
 
 
-def _abreviations(data: dict) -> tuple[re.Pattern | None, dict[str, str]]:
-    """One pattern for every written form, longest first, and form -> the word it stands for."""
-    remplacements = {fold(form): fold(mot) for mot, forms in (data or {}).items() for form in forms or []}
-    remplacements = {k: v for k, v in remplacements.items() if k}
-    if not remplacements:
-        return None, {}
-    alternatives = "|".join(re.escape(f) for f in sorted(remplacements, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9%])(?:{alternatives})(?![a-z0-9%])"), remplacements
+def _abreviations(data: dict) -> tuple[Abreviation, ...]:
+    """Every written form as words, with the words it stands for; longest forms first."""
+    forms = {tuple(fold(form).split()): tuple(fold(mot).split())
+             for mot, written in (data or {}).items() for form in written or []}
+    return tuple(sorted(((f, m) for f, m in forms.items() if f), key=lambda fm: (-len(fm[0]), -len("".join(fm[0])))))
 
 
-def _mots(text: str, abreviations: re.Pattern | None, remplacements: dict[str, str],
-          mots_vides: frozenset[str]) -> list[str]:
-    folded = fold(text)
-    if abreviations is not None:
-        folded = abreviations.sub(lambda m: remplacements[m.group(0)], folded)
-    return [w for w in folded.split() if w not in mots_vides]
+def _marque_abreges(text: str, mots: tuple[str, ...], abrege_min: int) -> str:
+    """The text with the dot of each shortened word ("Coopér.": at least `abrege_min` letters
+    beginning a longer vocabulary word) marked, so that it ends no clause."""
+    def marque(m: re.Match) -> str:
+        debut = fold(m.group(1))
+        if len(debut) >= abrege_min and any(len(w) > len(debut) and w.startswith(debut) for w in mots):
+            return m.group(1) + _POINT_ABREGE
+        return m.group(0)
+    return _MOT_POINTE.sub(marque, text)
+
+
+def _jetons(text: str) -> list[str]:
+    """The text's folded words; a marked shortened word keeps a dot ("cooper.")."""
+    words: list[str] = []
+    for m in _JETON.finditer(text):
+        parts = fold(m.group(0)).split()
+        words.extend(parts)
+        if parts and m.group(1):
+            words[-1] += _ABREGE
+    return words
+
+
+def _commence(mot: str, forme: str) -> bool:
+    """A word is the form's word, or that word cut short ("gen." for "general")."""
+    return mot == forme or (mot.endswith(_ABREGE) and forme.startswith(mot[:-1]))
+
+
+def _mots(text: str, abreviations: tuple[Abreviation, ...], mots_vides: frozenset[str]) -> list[str]:
+    """The prepared words: folded, written forms rewritten to what they stand for (a shortened
+    word standing for the form's word it begins), small words dropped."""
+    words = _jetons(text)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for forme, mots in abreviations:
+            n = len(forme)
+            if i + n <= len(words) and all(_commence(w, f) for w, f in zip(words[i:i + n], forme)):
+                out.extend(mots)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return [w for w in out if w.rstrip(_ABREGE) not in mots_vides]
 
 
 def _colonne(sortie: str, spec: dict, prepare) -> Colonne:
@@ -127,22 +179,27 @@ def _colonne(sortie: str, spec: dict, prepare) -> Colonne:
         mots=tuple(tuple(position[w] for w in words) for words, _ in prepared), lexique=lexique,
         combinaisons=tuple((k, frozenset(v)) for k, v in (spec.get("combinaisons") or {}).items()),
         pourcentages=tuple((k, int(lo), int(hi)) for k, (lo, hi) in (spec.get("pourcentages") or {}).items()),
+        titulaire=fold(spec.get("titulaire") or ""),
+        neutres=frozenset(fold(w) for w in spec.get("mots_neutres") or []),
     )
 
 
 def parse_vocabulaire(data: dict) -> Vocabulaire:
     """The vocabulary file's content, prepared for matching (pure: tests may pass their own)."""
-    abreviations, remplacements = _abreviations(data.get("abreviations"))
+    abreviations = _abreviations(data.get("abreviations"))
     mots_vides = frozenset(fold(w) for w in data.get("mots_vides") or [])
 
     def prepare(text: str) -> list[str]:
-        return _mots(text, abreviations, remplacements, mots_vides)
+        return _mots(text, abreviations, mots_vides)
 
+    colonnes = {k: _colonne(k, v, prepare) for k, v in data["colonnes"].items()}
+    mots = {w for forme, sens in abreviations for w in (*forme, *sens)}
+    mots.update(w for c in colonnes.values() for w in c.lexique)
     return Vocabulaire(
-        abreviations=abreviations, remplacements=remplacements, mots_vides=mots_vides,
+        abreviations=abreviations, mots_vides=mots_vides, mots=tuple(sorted(mots)),
         marqueurs=_sequences(data.get("marqueurs_etat_actuel") or []),
         roles=_sequences(data.get("roles_secondaires") or []),
-        colonnes={k: _colonne(k, v, prepare) for k, v in data["colonnes"].items()},
+        colonnes=colonnes,
     )
 
 
@@ -150,12 +207,12 @@ def colonne_mots_cles(sortie: str, valeurs: dict[str, list[str]], vocab: Vocabul
     """Keywords of another taxonomy (`domaines.yaml`) prepared exactly as the labels' synonyms,
     so that `mentions` finds them with the same tolerance."""
     return _colonne(sortie, {"source": sortie, "valeurs": valeurs},
-                    lambda text: _mots(text, vocab.abreviations, vocab.remplacements, vocab.mots_vides))
+                    lambda text: _mots(text, vocab.abreviations, vocab.mots_vides))
 
 
-def mots(text: str, vocab: Vocabulaire) -> list[str]:
+def mots(text: str, vocab: Vocabulaire, settings: NormaliseSettings = NormaliseSettings()) -> list[str]:
     """A cell's words as `mentions` reads them (clauses joined)."""
-    return [w for clause in _propositions(text, vocab) for w in clause]
+    return [w for clause in _propositions(text, vocab, settings) for w in clause]
 
 
 @lru_cache(maxsize=4)
@@ -185,16 +242,21 @@ def mentions(words: list[str], colonne: Colonne, settings: NormaliseSettings) ->
 
     A run matches a synonym of as many words when every word matches its counterpart (the score
     is the weakest word's: "mutualisation des coûts" is not "mutualisation des moyens"); words of
-    at most `exact_length` letters must be exact. A one-word synonym also matches two words
+    at most `exact_length` letters must be exact, and a shortened word ("coop.") matches every word
+    it begins. A one-word synonym also matches two words
     written together without the space ("Co-opératif"). At the cell's start only when the
     column says so.
     """
     if not words or not colonne.synonymes:
         return []
+    abreges = [i for i, w in enumerate(words) if w.endswith(_ABREGE)]
+    words = [w.rstrip(_ABREGE) for w in words]
     n_words = len(words)
     scores = process.cdist(words, colonne.lexique, scorer=fuzz.ratio, score_cutoff=settings.min_score)
     short = np.array([len(w) <= settings.exact_length for w in colonne.lexique])
     scores[:, short] = np.where(scores[:, short] >= 100, scores[:, short], 0)
+    for i in abreges:  # a shortened word is every vocabulary word it begins
+        scores[i, [j for j, w in enumerate(colonne.lexique) if w.startswith(words[i])]] = 100
     found: list[Mention] = []
     for label, indices in zip(colonne.etiquettes, colonne.mots):
         size = len(indices)
@@ -220,11 +282,29 @@ def mentions(words: list[str], colonne: Colonne, settings: NormaliseSettings) ->
     return kept
 
 
-def _propositions(text: str, vocab: Vocabulaire) -> list[list[str]]:
+def _prepares(text: str, vocab: Vocabulaire, settings: NormaliseSettings) -> list[str]:
+    text = _marque_abreges(text, vocab.mots, settings.abbreviation_min_letters)
+    return _mots(text, vocab.abreviations, vocab.mots_vides)
+
+
+def _propositions(text: str, vocab: Vocabulaire, settings: NormaliseSettings) -> list[list[str]]:
     """The cell's clauses as prepared words."""
-    parts = (_mots(part, vocab.abreviations, vocab.remplacements, vocab.mots_vides)
+    text = _marque_abreges(text, vocab.mots, settings.abbreviation_min_letters)
+    parts = (_mots(part, vocab.abreviations, vocab.mots_vides)
              for part in _FIN_PROPOSITION.split(text))
     return [words for words in parts if words]
+
+
+def _autre_personne(clause: list[str], colonne: Colonne, settings: NormaliseSettings) -> bool:
+    """A clause naming an administration with words of its own but not the column's function
+    names someone else: "Directrice financière du CPAS" is not the CPAS's DG."""
+    if not colonne.titulaire or colonne.titulaire in clause:
+        return False
+    found = mentions(clause, colonne, settings)
+    if not found:
+        return False
+    covered = {i for m in found for i in range(m.debut, m.fin)}
+    return any(i not in covered and w not in colonne.neutres for i, w in enumerate(clause))
 
 
 def _meilleurs(found: list[Mention]) -> dict[str, float]:
@@ -278,7 +358,7 @@ def _contradiction(colonne: Colonne, labels) -> str:
 
 def _objectifs(text: str, colonne: Colonne, vocab: Vocabulaire, settings: NormaliseSettings) -> Match:
     """Every value the cell names, in the vocabulary's order."""
-    words = mots(text, vocab)
+    words = mots(text, vocab, settings)
     best = _combiner(_meilleurs(mentions(words, colonne, settings)), colonne)
     if not best:
         return Match("", 0.0, _non_reconnu(text, colonne, settings))
@@ -289,10 +369,13 @@ def _objectifs(text: str, colonne: Colonne, vocab: Vocabulaire, settings: Normal
 
 def _unique(text: str, colonne: Colonne, vocab: Vocabulaire, settings: NormaliseSettings) -> Match:
     """One value: helpers' clauses set aside, the state after "ensuite" preferred."""
-    clauses = [c for c in _propositions(text, vocab) if not any(_contient(c, r) >= 0 for r in vocab.roles)]
-    words = [w for clause in clauses for w in clause]
+    clauses = [c for c in _propositions(text, vocab, settings) if not any(_contient(c, r) >= 0 for r in vocab.roles)]
+    autres = [c for c in clauses if _autre_personne(c, colonne, settings)]
+    words = [w for clause in clauses if clause not in autres for w in clause]
     found = mentions(words, colonne, settings)
     motifs: list[str] = []
+    if autres and not found:
+        return Match("", 0.0, (f"{colonne.nom} : autre fonction que {colonne.titulaire.upper()} « {_extrait(text)} »",))
     cut = max((_contient(words, m) for m in vocab.marqueurs), default=-1)
     after = [m for m in found if m.debut >= cut] if cut >= 0 else []
     if after:
@@ -327,7 +410,7 @@ def _avancement(text: str, settings: NormaliseSettings) -> tuple[int | None, tup
 
 def _statut(text: str, colonne: Colonne, vocab: Vocabulaire, settings: NormaliseSettings) -> Match:
     """The status opening the last column; a stated percentage is the more precise statement."""
-    words = _mots(text, vocab.abreviations, vocab.remplacements, vocab.mots_vides)
+    words = _prepares(text, vocab, settings)
     found = mentions(words, colonne, settings)
     pct, notes = _avancement(text, settings)
     from_pct = next((k for k, lo, hi in colonne.pourcentages if pct is not None and lo <= pct <= hi), "")

@@ -118,6 +118,9 @@ class NormaliseSettings:
     # A percentage counts as the progress only with at most this many words before it in the
     # last column ("100%", "Réalisé à 80 %", "Taux de réalisation : 75 %").
     percent_lead_words: int = 3
+    # A word of at least this many letters closed by a dot and beginning a longer vocabulary word
+    # is that word cut short ("Coopér.", "Dir. gén.", "Perf. adm."); shorter ones ("Ex.") are not.
+    abbreviation_min_letters: int = 3
 
 
 @dataclass(frozen=True)

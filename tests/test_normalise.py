@@ -321,6 +321,90 @@ def test_commune_is_a_one_line_vocabulary_change():
     assert label("pilote_norm", "Commune et CPAS", SETTINGS).label == "les_deux"
 
 
+# --- unseen wording: shorthand, plurals, someone else ---------------------------------------
+
+@pytest.mark.parametrize("column, text, expected", [
+    ("mode_norm", "Coopér.", "cooperatif"),
+    ("mode_norm", "Coop.", "cooperatif"),
+    ("mode_norm", "Délég.", "delegatif"),
+    ("mode_norm", "Coopératifs", "cooperatif"),
+    ("mode_norm", "Coop. et délég.", "cooperatif_delegatif"),
+    ("pilote_norm", "Ville + CPAS", "les_deux"),
+    ("pilote_norm", "Commune/CPAS", "les_deux"),
+    ("pilote_norm", "CPAS (pilote)", "cpas"),
+    ("pilote_norm", "Adm. communale", "ville"),
+    ("pilote_norm", "Service communal", "ville"),
+    ("responsable_norm", "DG du CPAS", "dg_cpas"),
+    ("responsable_norm", "Dir. gén. CPAS", "dg_cpas"),
+    ("responsable_norm", "Dir. gén. Ville et CPAS", "les_deux"),
+    ("responsable_norm", "Directeurs généraux", "les_deux"),
+    ("responsable_norm", "Les directrices générales", "les_deux"),
+    ("responsable_norm", "DG f.f. du CPAS", "dg_cpas"),
+    ("responsable_norm", "Les deux administrations", "les_deux"),
+    ("objectifs_norm", "Perf. adm.", "performance_administrative"),
+    ("objectifs_norm", "Satisf. du citoyen ; perf. administrative", "satisfaction_citoyen|performance_administrative"),
+    ("statut_norm", "Finalisé", "realise"),
+    ("statut_norm", "Fini en 2021", "realise"),
+    ("statut_norm", "Effectif depuis le 1er janvier 2022", "realise"),
+    ("statut_norm", "Réalisé partiellement", "en_cours"),
+    ("statut_norm", "Réalisation en cours", "en_cours"),
+    ("statut_norm", "En voie de finalisation", "en_cours"),
+    ("statut_norm", "Démarré en 2023", "en_cours"),
+])
+def test_unseen_wording(column, text, expected):
+    m = label(column, text)
+    assert (m.label, m.motifs) == (expected, ())
+
+
+@pytest.mark.parametrize("text, expected, pct", [
+    ("100 %", "realise", 100), ("En cours (60%)", "en_cours", 60), ("Terminé", "realise", None),
+])
+def test_unseen_statuses_with_percentages(text, expected, pct):
+    m = label_statut(text)
+    assert (m.label, m.avancement, m.motifs) == (expected, pct, ())
+
+
+@pytest.mark.parametrize("text", [
+    "Directrice financière du CPAS", "Chef de service RH Ville", "Receveur régional de la Commune",
+    "Bourgmestre et Président du CPAS", "Dir. fin. Ville",
+])
+def test_someone_else_than_the_dg_stays_empty_and_flagged(text):
+    m = label_responsable(text)
+    assert m.label == ""
+    assert m.motifs == (f"responsable : autre fonction que DG « {text} »",)
+
+
+@pytest.mark.parametrize("column, text", [
+    ("responsable_norm", "Receveur régional"), ("responsable_norm", "Chef de bureau"),
+    ("responsable_norm", "Dir. gén."),  # which DG: not said
+    ("mode_norm", "Mise à disposition"),  # lending staff or rooms is neither mode as such
+    ("statut_norm", "Non réalisé"), ("statut_norm", "Pas encore réalisé"), ("statut_norm", "Reporté"),
+    ("statut_norm", "Abandonné"), ("statut_norm", "OK"),
+    ("pilote_norm", "Zone de police"),
+])
+def test_unseen_wording_that_names_no_value_stays_empty_and_flagged(column, text):
+    m = label(column, text)
+    assert m.label == "" and m.motifs
+
+
+def test_a_dot_ending_a_sentence_is_no_abbreviation():
+    """Only a word that begins a longer vocabulary word is taken as cut short; a whole word closed
+    by a dot still ends its clause ("CPAS décisionnaire. VM exécutant.")."""
+    assert label_pilote("Pilotage par le CPAS. Ville en appui.").label == "cpas"
+    assert label_mode("Ex. de coop.").label == "cooperatif"  # "Ex." is too short to stand for a word
+    assert label_objectifs("Éco. de moyens").label == "moyens"
+
+
+def test_shorthand_follows_the_vocabulary_file():
+    """A synonym a maintainer adds is understood cut short too, with no entry of its own."""
+    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    assert label("mode_norm", "Mutu.").label == ""
+    data["colonnes"]["mode_norm"]["valeurs"]["cooperatif"].append("Mutualisé")
+    vocab = parse_vocabulaire(data)
+    assert label("mode_norm", "Mutu.", SETTINGS, vocab).label == "cooperatif"
+    assert label("mode_norm", "Mutu.", NormaliseSettings(abbreviation_min_letters=5), vocab).label == ""
+
+
 # --- properties ------------------------------------------------------------------------------
 
 LABELLED = tuple(vocabulaire().colonnes)
