@@ -1,29 +1,111 @@
-"""clean: a cell's lines as one line of text, otherwise the source's own words."""
+"""clean: a cell's lines as one line of text, otherwise the source's own words.
+
+A word broken across a line break is written whole again, and only then:
+
+- after a hyphen ("coordi-⏎nation", "infor-⏎matique"), the pieces are joined when the joined form
+  is a word, and the hyphen kept otherwise ("Bien-⏎être", "Ville-⏎CPAS": compounds break after
+  their own hyphen);
+- with no hyphen, when a word wider than its cell runs on ("mutualisa⏎tion"), the pieces are
+  joined when the joined form is a word and one piece is not: two real words ("en⏎cours") are
+  never joined;
+- after a slash ("Ville/⏎CPAS"), with no space when the document writes that pair so elsewhere
+  (a slash may be followed by a space: "CPAS/ Service").
+
+Evidence comes first from the document itself: a word it writes whole, away from any line break,
+is a word ("Buisseret" elsewhere joins "Buis-⏎seret"), and a compound it writes with its hyphen
+keeps it. Then from a French dictionary: Hunspell's French dictionary (Dicollecte, the one
+LibreOffice and Firefox use), classical spelling (Debian `hunspell-fr-classical`), read through
+pyenchant, a maintained binding to Enchant. Its classical spelling matters: the 1990 reform welds
+compounds ("portemonnaie", "weekend"), which would make a compound broken after its hyphen look
+like a hyphenated word. Not a word-frequency list (wordfreq): it holds the pieces automatic
+hyphenation leaves ("tion", "tique", "infor" are all frequent in it) and splits compounds, so it
+tells neither a piece from a word nor "bien-être" from "en-semble". Without the dictionary (not
+installed), only the document's evidence joins a word; the author's hyphens are kept.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from .model import CELL_COLUMNS, Row
+from .settings import CleanSettings
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-$")  # a letter, then a hyphen ending the line
+_SLASHED = re.compile(r"(?<=[^\W\d_])/$")
+# A word: letters, with the hyphens, apostrophes and slashes inside it ("Bien-être", "l'usager",
+# "Ville/CPAS").
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’/][^\W\d_]+)*")
+_LAST_PIECE = re.compile(r"([^\W\d_]+)[-/]?$")  # the letters ending a line, before its hyphen
+_FIRST_PIECE = re.compile(r"^[^\W\d_]+")     # the letters opening the next line
 
 
-def clean_text(text: str) -> str:
-    """Join lines with single spaces, re-join a word broken after its hyphen, collapse spaces.
+@lru_cache(maxsize=4)
+def french_dictionary(language: str) -> Callable[[str], bool] | None:
+    """Whether a word is French, per the Hunspell dictionary of `language`; None when missing."""
+    try:
+        import enchant
+    except ImportError:  # pyenchant, or the Enchant library it binds, is not installed
+        return None
+    try:
+        checker = enchant.Dict(language)
+    except enchant.errors.Error:  # no dictionary for the language
+        return None
+    return lru_cache(maxsize=65536)(checker.check)  # Enchant costs tens of µs a word: once each
 
-    'Bien-' + 'être' gives 'Bien-être' and 'Ville-' + 'CPAS' 'Ville-CPAS': word processors break
-    lines after the hyphen of a compound and, unless told to, never hyphenate on their own, so
-    the hyphen is the author's and is kept.
+
+def document_words(texts: Iterable[str]) -> frozenset[str]:
+    """The words a document writes whole, in lower case: every word of its cells but those
+    touching a line break (a piece of a broken word is no evidence of anything)."""
+    words: set[str] = set()
+    for text in texts:
+        lines = [found for line in text.split("\n") if (found := _WORD.findall(line))]
+        for i, line in enumerate(lines):
+            words.update(w.lower() for w in line[1 if i else 0:len(line) - 1 if i < len(lines) - 1 else None])
+    return frozenset(words)
+
+
+def _is_word(word: str, words: frozenset[str], dictionary: Callable[[str], bool] | None) -> bool:
+    return word.lower() in words or (dictionary is not None and dictionary(word))
+
+
+def _junction(before: str, after: str, words: frozenset[str], dictionary: Callable[[str], bool] | None) -> str:
+    """`before` as it stays, and what separates it from the next line: "" inside a word."""
+    # Only the last word of one line and the first of the next matter (cleaning runs on every cell).
+    tail = before[before.rfind(" ") + 1:]
+    hyphenated = _HYPHENATED.search(tail)
+    start, end = _LAST_PIECE.search(tail), _FIRST_PIECE.match(after)
+    if start is None or end is None:  # no word on one side: a hyphen after a letter stays glued
+        return before if hyphenated else f"{before} "
+    a, b = start.group(1), end.group(0)
+    if hyphenated:
+        whole, compound = (a + b).lower() in words, f"{a}-{b}".lower() in words
+        if whole != compound:  # the document writes it one way only
+            return before[:-1] if whole else before
+        return before[:-1] if dictionary is not None and dictionary(a + b) else before  # else the author's: "Bien-être"
+    if _SLASHED.search(tail):
+        return before if f"{a}/{b}".lower() in words else f"{before} "
+    if not (b[0].islower() or (a.isupper() and b.isupper())):  # a capital opens a new word
+        return f"{before} "
+    if _is_word(a, words, dictionary) and _is_word(b, words, dictionary):
+        return f"{before} "  # two real words are never joined
+    return before if _is_word(a + b, words, dictionary) else f"{before} "
+
+
+def clean_text(text: str, words: frozenset[str] = frozenset(), settings: CleanSettings = CleanSettings()) -> str:
+    """Join lines with single spaces, re-join a word broken across lines, collapse spaces.
+
+    `words` are the document's own (`document_words`): the evidence it gives on its words.
     """
+    dictionary = french_dictionary(settings.dictionary)
     out = ""
     for line in (" ".join(raw.split()) for raw in text.split("\n")):
-        if not line:
-            continue
-        out = out + line if out and _HYPHENATED.search(out) else f"{out} {line}" if out else line
+        if line:
+            out = _junction(out, line, words, dictionary) + line if out else line
     return out
 
 
-def clean_row(row: Row) -> Row:
-    row.cells = {c: clean_text(row.cells.get(c, "")) for c in CELL_COLUMNS}
+def clean_row(row: Row, words: frozenset[str] = frozenset(), settings: CleanSettings = CleanSettings()) -> Row:
+    row.cells = {c: clean_text(row.cells.get(c, ""), words, settings) for c in CELL_COLUMNS}
     return row

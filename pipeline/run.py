@@ -20,7 +20,7 @@ import pandas as pd
 
 from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key
-from .clean import clean_row
+from .clean import clean_row, document_words
 from .diff import carry_ids
 from .domaine import assign_domaines
 from .fiches import fiches
@@ -185,7 +185,8 @@ def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     found = fiches(list(extraction.fragments), settings)  # reports written as one small table per synergy
     assembly.rows += found.rows
     assembly.decisions += found.decisions
-    assembly.rows = [clean_row(row) for row in assembly.rows]
+    words = document_words(text for row in assembly.rows for text in row.cells.values())
+    assembly.rows = [clean_row(row, words, settings.clean) for row in assembly.rows]
     scans = {scan.page: scan for scan in extraction.scans}
     for row in assembly.rows:
         row.doutes.extend(ocr_doubts(row, scans, settings.ocr))

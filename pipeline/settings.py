@@ -68,6 +68,15 @@ class AssembleSettings:
 
 
 @dataclass(frozen=True)
+class CleanSettings:
+    """Re-joining words broken across lines (pipeline/clean.py)."""
+
+    # The Hunspell dictionary (Enchant language tag) that says whether a re-joined word is French.
+    # Debian's hunspell-fr-classical installs the same French dictionary under every fr_* tag.
+    dictionary: str = "fr_BE"
+
+
+@dataclass(frozen=True)
 class DiffSettings:
     """Matching the synergies of two years of one commune (`synergies diff`, stable ids)."""
 
@@ -192,6 +201,7 @@ class ScoreSettings:
 class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
+    clean: CleanSettings = field(default_factory=CleanSettings)
     normalise: NormaliseSettings = field(default_factory=NormaliseSettings)
     diff: DiffSettings = field(default_factory=DiffSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)

@@ -22,9 +22,12 @@ Outputs:
   raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
   raw/mons/2021/mons_2021_regle.pdf       the next year (tests/reference/mons_2021_reference.csv)
   tests/data/variantes/*.pdf              the 2020 rows in another commune's layout (OTHER_STYLE)
+  tests/data/variantes/mons_2020_portrait_cesures.pdf  the same, hyphenated automatically
+                                          (needs LibreOffice's French patterns, apt: hyphen-fr)
 
 `make_samples.py office` writes only the DOCX and the ODT, leaving the committed PDFs alone;
-`make_samples.py variantes` only the layout variants; `make_samples.py balise` only the tagged PDF.
+`make_samples.py variantes` only the layout variants; `make_samples.py balise` only the tagged PDF;
+`make_samples.py cesures` only the hyphenated variant.
 `make_samples.py 2021` writes only the 2021 report (LibreOffice output differs at each run, so
 the committed 2020 PDFs are best left alone); with no argument every file is rebuilt.
 """
@@ -78,6 +81,7 @@ class Style:
     cell_margin_tb: int = 40  # twips above and below each cell's text
     space_after: float = 0.0  # pt after each paragraph, in cells too (Word's default is 8)
     header_rule: bool = True  # in an unruled table, a rule under the header row
+    hyphenate: bool = False  # Word's "hyphenate automatically": words broken at line ends
 
     @property
     def text_w(self) -> float:
@@ -231,6 +235,8 @@ def new_document(style: Style, title: str) -> Document:
     normal.paragraph_format.space_after = Pt(style.space_after)
     normal.paragraph_format.line_spacing = 1.0
     add_page_number_footer(sec)
+    if style.hyphenate:  # LibreOffice honours it with the document's language patterns (fr-BE)
+        doc.settings.element.append(_el("w:autoHyphenation"))
     doc.core_properties.title = title
     doc.core_properties.language = "fr-BE"
     return doc
@@ -389,6 +395,23 @@ def _rejoin_after_hyphens(words: list[tuple]) -> list[tuple]:
     return out
 
 
+def _placed_by_letters(pdf_path: Path, col: int, expected: list[tuple], found: list[tuple]) -> list[tuple]:
+    """A hyphenated column checked letter by letter: words broken at line ends ("coordi-" +
+    "nation", "Ville/" + "CPAS") hold the same letters, hyphens aside. Each printed word goes to
+    the row of its first letter: [(ligne, page, top)]."""
+    letters = [(ch, ligne) for w, ligne in expected for ch in w.replace("-", "")]
+    want, got = "".join(c for c, _ in letters), "".join(w.replace("-", "") for w, *_ in found)
+    if want != got:
+        k = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+        raise SystemExit(f"{pdf_path}: column {col + 1} text differs at letter {k}: "
+                         f"expected {want[k:k + 30]!r}, got {got[k:k + 30]!r}")
+    placed, k = [], 0
+    for w, pno, top in found:
+        placed.append((letters[min(k, len(letters) - 1)][1], pno, top))
+        k += len(w.replace("-", ""))
+    return placed
+
+
 def check_layout(pdf_path: Path, rows: list[dict], tables: list[range], style: Style = DEFAULT_STYLE) -> dict:
     """Map every body word of the synergy tables back to its reference row.
 
@@ -426,14 +449,18 @@ def check_layout(pdf_path: Path, rows: list[dict], tables: list[range], style: S
                 found[col] += [(t, pno, w["top"]) for t in norm(w["text"]).split()]
     where: dict[int, dict[int, float]] = {}  # ligne -> {page: top of its first word there}
     for col in range(6):
-        found[col] = _rejoin_after_hyphens(found[col])
-        exp_words, got_words = [w for w, _ in expected[col]], [w for w, *_ in found[col]]
-        if exp_words != got_words:
-            k = next((i for i, (a, b) in enumerate(zip(exp_words, got_words)) if a != b),
-                     min(len(exp_words), len(got_words)))
-            raise SystemExit(f"{pdf_path}: column {col + 1} text differs at word {k}: "
-                             f"expected {exp_words[k:k + 8]}, got {got_words[k:k + 8]}")
-        for (_, ligne), (_, pno, top) in zip(expected[col], found[col]):
+        if style.hyphenate:
+            placed = _placed_by_letters(pdf_path, col, expected[col], found[col])
+        else:
+            found[col] = _rejoin_after_hyphens(found[col])
+            exp_words, got_words = [w for w, _ in expected[col]], [w for w, *_ in found[col]]
+            if exp_words != got_words:
+                k = next((i for i, (a, b) in enumerate(zip(exp_words, got_words)) if a != b),
+                         min(len(exp_words), len(got_words)))
+                raise SystemExit(f"{pdf_path}: column {col + 1} text differs at word {k}: "
+                                 f"expected {exp_words[k:k + 8]}, got {got_words[k:k + 8]}")
+            placed = [(ligne, pno, top) for (_, ligne), (_, pno, top) in zip(expected[col], found[col])]
+        for ligne, pno, top in placed:
             tops = where.setdefault(ligne, {})
             tops[pno] = min(top, tops.get(pno, top))
     first_body = {p: min(t[p] for t in where.values() if p in t) for p in header_tops
@@ -547,6 +574,14 @@ def build_variants() -> None:
                      style=style)
 
 
+def build_hyphenated() -> None:
+    """The Mons 2020 rows in OTHER_STYLE, unruled, hyphenated automatically as Word or LibreOffice
+    do when asked: words broken at line ends by a hyphen that is not the author's."""
+    build_report(load_rows(), ROOT / "tests/data/variantes/mons_2020_portrait_cesures.pdf", ruled=False,
+                 year=2020, commune="Mons", tables=[range(1, 36)], repeat_header=[False], gaps=[0],
+                 style=replace(OTHER_STYLE, hyphenate=True))
+
+
 def build_tagged() -> None:
     """The unruled Mons 2020 report (the harder one for geometry) as a tagged PDF."""
     build_report(load_rows(), ROOT / "raw/mons/2020/mons_2020_balise.pdf", ruled=False, year=2020,
@@ -573,7 +608,7 @@ def main() -> None:
     # One argument rebuilds only that part: LibreOffice output bytes differ at each run, so the
     # committed files are best left alone.
     only = {"office": build_office_samples, "2021": build_mons_2021, "variantes": build_variants,
-            "balise": build_tagged}
+            "balise": build_tagged, "cesures": build_hyphenated}
     if len(sys.argv) == 2 and sys.argv[1] in only:
         only[sys.argv[1]]()
         return
@@ -593,6 +628,7 @@ def main() -> None:
     build_office_samples()
     build_mons_2021()
     build_variants()
+    build_hyphenated()
     build_tagged()
 
 

@@ -9,14 +9,24 @@ extras=""
 
 # Tesseract with French reads scanned reports; without it, scans are rejected with a message
 # saying what to install and born-digital documents still work.
+# The French Hunspell dictionary (classical spelling) and Enchant, through which the cleaning
+# step tells a word hyphenated at a line end ("coordi-nation") from a compound ("Bien-être");
+# without them, only the document's own words decide and the hyphens are kept.
+missing=""
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx fra; then
+    missing="tesseract-ocr tesseract-ocr-fra"
+fi
+if ! dpkg -s hunspell-fr-classical libenchant-2-2 >/dev/null 2>&1; then
+    missing="$missing hunspell-fr-classical libenchant-2-2"
+fi
+if [ -n "$missing" ]; then
     sudo=""
     [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
     if command -v apt-get >/dev/null 2>&1; then
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-fra
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
     else
-        echo "Pour lire les rapports scannés, installez Tesseract avec le français (tesseract-ocr, tesseract-ocr-fra)."
+        echo "Installez : $missing (Tesseract et le français pour les scans ; le dictionnaire français pour les césures)."
     fi
 fi
 
