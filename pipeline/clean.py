@@ -38,7 +38,8 @@ _SLASHED = re.compile(r"(?<=[^\W\d_])/$")
 # "Ville/CPAS").
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’/][^\W\d_]+)*")
 _LAST_PIECE = re.compile(r"([^\W\d_]+)[-/]?$")  # the letters ending a line, before its hyphen
-_FIRST_PIECE = re.compile(r"^[^\W\d_]+")     # the letters opening the next line
+# The letters opening the next line, unless they are an elided word ("s’étendra", "qu’il").
+_FIRST_PIECE = re.compile(r"^[^\W\d_]+(?![\w’'])")
 
 
 @lru_cache(maxsize=4)
@@ -66,11 +67,14 @@ def document_words(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_word(word: str, words: frozenset[str], dictionary: Callable[[str], bool] | None) -> bool:
-    return word.lower() in words or (dictionary is not None and dictionary(word))
+def _is_word(word: str, words: frozenset[str], dictionary: Callable[[str], bool] | None, shortest: int) -> bool:
+    """Known whole in the document, or to the dictionary when it has `shortest` letters or more:
+    Hunspell takes every letter for a word ("e" in "Commun⏎e"), the document tells "à" or "y"."""
+    return word.lower() in words or (dictionary is not None and len(word) >= shortest and dictionary(word))
 
 
-def _junction(before: str, after: str, words: frozenset[str], dictionary: Callable[[str], bool] | None) -> str:
+def _junction(before: str, after: str, words: frozenset[str], dictionary: Callable[[str], bool] | None,
+              shortest: int) -> str:
     """`before` as it stays, and what separates it from the next line: "" inside a word."""
     # Only the last word of one line and the first of the next matter (cleaning runs on every cell).
     tail = before[before.rfind(" ") + 1:]
@@ -88,9 +92,11 @@ def _junction(before: str, after: str, words: frozenset[str], dictionary: Callab
         return before if f"{a}/{b}".lower() in words else f"{before} "
     if not (b[0].islower() or (a.isupper() and b.isupper())):  # a capital opens a new word
         return f"{before} "
-    if _is_word(a, words, dictionary) and _is_word(b, words, dictionary):
+    if after[len(b):len(b) + 1] == "-":  # "du⏎per-⏎sonnel": the next line's word is broken itself
+        return f"{before} "
+    if _is_word(a, words, dictionary, shortest) and _is_word(b, words, dictionary, shortest):
         return f"{before} "  # two real words are never joined
-    return before if _is_word(a + b, words, dictionary) else f"{before} "
+    return before if _is_word(a + b, words, dictionary, shortest) else f"{before} "
 
 
 def clean_text(text: str, words: frozenset[str] = frozenset(), settings: CleanSettings = CleanSettings()) -> str:
@@ -102,7 +108,7 @@ def clean_text(text: str, words: frozenset[str] = frozenset(), settings: CleanSe
     out = ""
     for line in (" ".join(raw.split()) for raw in text.split("\n")):
         if line:
-            out = _junction(out, line, words, dictionary) + line if out else line
+            out = _junction(out, line, words, dictionary, settings.dictionary_min_letters) + line if out else line
     return out
 
 

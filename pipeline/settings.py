@@ -74,6 +74,10 @@ class CleanSettings:
     # The Hunspell dictionary (Enchant language tag) that says whether a re-joined word is French.
     # Debian's hunspell-fr-classical installs the same French dictionary under every fr_* tag.
     dictionary: str = "fr_BE"
+    # A piece of a broken word shorter than this is a word only if the document writes it alone
+    # elsewhere ("à", "y"): Hunspell accepts every single letter, so "Commun⏎e" would read as two
+    # words and never be joined.
+    dictionary_min_letters: int = 2
 
 
 @dataclass(frozen=True)

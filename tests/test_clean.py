@@ -54,6 +54,11 @@ def test_dashes_and_leading_hyphens_are_left_alone():
     ("Saint-\nGhislain", "Saint-Ghislain"),
     ("mutualisa\ntion des moyens", "mutualisation des moyens"),  # too wide for its cell, no hyphen
     ("MUTUALISA\nTION", "MUTUALISATION"),
+    ("Commun\ne", "Commune"),            # a lone letter is no word of its own
+    ("L’implémentation\ns’étendra", "L’implémentation s’étendra"),  # an elided word opens a word
+    ("du\nper-\nsonnel", "du personnel"),  # not "duper": "per" is the start of a broken word
+    ("trai-\nte-\nment", "traitement"),
+    ("Conjointe\nment", "Conjointe ment"),  # two real words: only geometry could tell
     ("en\ncours", "en cours"),            # two real words are never joined ("encours" is one too)
     ("de\nmain", "de main"),
     ("informa\ntique", "informa tique"),  # "informa" and "tique" are words: no join without evidence
@@ -80,6 +85,12 @@ def test_a_pair_broken_after_its_slash_is_rejoined_when_the_document_writes_it_s
     words = document_words(["demandes d’accueil (structures Ville/CPAS)"])
     assert clean_text("site internet Ville/\nCPAS / Fb", words) == "site internet Ville/CPAS / Fb"
     assert clean_text("Service Technique CPAS/\nService Voierie", words) == "Service Technique CPAS/ Service Voierie"
+
+
+def test_a_lone_letter_is_a_word_when_the_document_writes_it_alone():
+    assert clean_text("Tâches pour la ville\na l’accueil") == "Tâches pour la ville a l’accueil"  # "villea"
+    words = document_words(["Un agent e Ville"])
+    assert clean_text("Commun\ne", words) == "Commun e"
 
 
 def test_pieces_of_a_broken_word_are_no_evidence():
