@@ -34,6 +34,10 @@ from .settings import CleanSettings
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-$")  # a letter, then a hyphen ending the line
 _SLASHED = re.compile(r"(?<=[^\W\d_])/$")
+# Provisional marks while a word may run over more lines: a hyphen kept, a space after a piece
+# that is no word. Private-use characters: no document text holds them.
+_TRAIT, _BLANC = "\ue000", "\ue001"
+_PROVISIONAL = re.compile(f"[{_TRAIT}{_BLANC}]")
 # A word: letters, with the hyphens, apostrophes and slashes inside it ("Bien-être", "l'usager",
 # "Ville/CPAS").
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’/][^\W\d_]+)*")
@@ -75,7 +79,12 @@ def _is_word(word: str, words: frozenset[str], dictionary: Callable[[str], bool]
 
 def _junction(before: str, after: str, words: frozenset[str], dictionary: Callable[[str], bool] | None,
               shortest: int) -> str:
-    """`before` as it stays, and what separates it from the next line: "" inside a word."""
+    """`before` as it stays, and what separates it from the next line: "" inside a word.
+
+    A hyphen kept at a line end, or a space after a piece that is no word, stays provisional
+    (`_TRAIT`, `_BLANC`) while the word may go on over more lines ("res-⏎tau-⏎ration", "É⏎co-⏎no-⏎mat
+    in a narrow column): the next break decides on the whole word.
+    """
     # Only the last word of one line and the first of the next matter (cleaning runs on every cell).
     tail = before[before.rfind(" ") + 1:]
     hyphenated = _HYPHENATED.search(tail)
@@ -84,17 +93,23 @@ def _junction(before: str, after: str, words: frozenset[str], dictionary: Callab
         return before if hyphenated else f"{before} "
     a, b = start.group(1), end.group(0)
     if hyphenated:
+        stem = _PROVISIONAL.sub("", tail[:-1])
+        if stem != tail[:-1] and _is_word(_LAST_PIECE.search(stem).group(1) + b, words, dictionary, shortest):
+            return before[:len(before) - len(tail)] + stem  # the pieces make one word
         whole, compound = (a + b).lower() in words, f"{a}-{b}".lower() in words
         if whole != compound:  # the document writes it one way only
             return before[:-1] if whole else before
-        return before[:-1] if dictionary is not None and dictionary(a + b) else before  # else the author's: "Bien-être"
+        if dictionary is not None and dictionary(a + b):
+            return before[:-1]
+        return before[:-1] + _TRAIT  # the author's ("Bien-être") unless the word goes on
     if _SLASHED.search(tail):
         return before if f"{a}/{b}".lower() in words else f"{before} "
     if not (b[0].islower() or (a.isupper() and b.isupper())):  # a capital opens a new word
         return f"{before} "
-    if after[len(b):len(b) + 1] == "-":  # "du⏎per-⏎sonnel": the next line's word is broken itself
-        return f"{before} "
-    if _is_word(a, words, dictionary, shortest) and _is_word(b, words, dictionary, shortest):
+    a_word = _is_word(a, words, dictionary, shortest)
+    if after[len(b):len(b) + 1] == "-":  # the next line's word is broken itself ("du⏎per-⏎sonnel")
+        return f"{before} " if a_word else before + _BLANC
+    if a_word and _is_word(b, words, dictionary, shortest):
         return f"{before} "  # two real words are never joined
     return before if _is_word(a + b, words, dictionary, shortest) else f"{before} "
 
@@ -109,7 +124,7 @@ def clean_text(text: str, words: frozenset[str] = frozenset(), settings: CleanSe
     for line in (" ".join(raw.split()) for raw in text.split("\n")):
         if line:
             out = _junction(out, line, words, dictionary, settings.dictionary_min_letters) + line if out else line
-    return out
+    return out.replace(_TRAIT, "-").replace(_BLANC, " ")
 
 
 def clean_row(row: Row, words: frozenset[str] = frozenset(), settings: CleanSettings = CleanSettings()) -> Row:

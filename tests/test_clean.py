@@ -58,6 +58,10 @@ def test_dashes_and_leading_hyphens_are_left_alone():
     ("L’implémentation\ns’étendra", "L’implémentation s’étendra"),  # an elided word opens a word
     ("du\nper-\nsonnel", "du personnel"),  # not "duper": "per" is the start of a broken word
     ("trai-\nte-\nment", "traitement"),
+    ("res-\ntau-\nra-\ntion sco-\nlaire", "restauration scolaire"),  # a narrow column
+    ("Télé-\npho-\nnie et\nré-\nseau", "Téléphonie et réseau"),
+    ("É\nco-\nno-\nmat\ncom-\nmun", "Économat commun"),
+    ("Bien-\nêtre au\ntravail", "Bien-être au travail"),
     ("Conjointe\nment", "Conjointe ment"),  # two real words: only geometry could tell
     ("en\ncours", "en cours"),            # two real words are never joined ("encours" is one too)
     ("de\nmain", "de main"),
