@@ -17,7 +17,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from . import export, stages
+from . import export, publish, registry, stages
+from .duplicates import duplicates_frame
 from .assemble import assemble
 from .cache import ExtractionCache
 from .extract import extract_fragments
@@ -32,6 +33,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de 
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 PARAMS_OPTION = typer.Option(Path("params.yaml"), "--params", help="Fichier de paramètres (défauts si absent).")
+# Tests point it at a temporary file through the environment, so they never extend the project's.
+REGISTRY_OPTION = typer.Option(Path("registre/synergies.csv"), "--registre", envvar="SYNERGIES_REGISTRE",
+                               help="Registre des synergies connues (identifiants stables d'une exécution à l'autre).")
 
 
 @contextmanager
@@ -57,16 +61,33 @@ def run(
     cache: Path = typer.Option(Path("interim/cache"), "--cache", help="Cache des documents déjà lus."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Tout relire, sans lire ni écrire le cache."),
     strict: bool = typer.Option(False, "--strict", help="Code de sortie 3 si un contrôle du contrat échoue."),
+    registre: Path = REGISTRY_OPTION,
 ) -> None:
-    """Extraire les synergies des rapports et écrire synergies.csv / .parquet dans OUT."""
+    """Extraire les synergies des rapports et écrire synergies.csv / .parquet / .xlsx dans OUT."""
+    missing = [path for path in inputs if not path.exists()]
+    if missing:  # a mistyped path must not replace the previous results by an empty table
+        err.print(f"{missing[0]} : fichier ou dossier introuvable ; rien n'a été écrit.")
+        raise typer.Exit(2)
     settings = Settings.load(params)
     try:
-        with progress_reporter() as progress:
-            result = run_pipeline(inputs, settings, commune, annee,
-                                  None if no_cache else ExtractionCache(cache), max(1, jobs), progress)
-        write_outputs(result.table, result.rejects, result.failures, out, settings)
+        known = registry.load(registre)
+    except ValueError as error:
+        err.print(str(error))
+        raise typer.Exit(2)
+    try:
+        with publish.output_lock(out):
+            with progress_reporter() as progress:
+                result = run_pipeline(inputs, settings, commune, annee,
+                                      None if no_cache else ExtractionCache(cache), max(1, jobs), progress, known)
+            if result.documents:
+                write_outputs(result.table, result.rejects, result.failures, out, settings,
+                              doublons=duplicates_frame(result.doublons))
+                registry.save(result.registre, registre)
+    except publish.OutputBusy as busy:
+        err.print(str(busy))
+        raise typer.Exit(2)
     except KeyboardInterrupt:
-        err.print("Interrompu : aucun fichier de sortie n'a été laissé à moitié écrit.")
+        err.print(f"Interrompu : les résultats précédents de {out} sont restés tels quels.")
         raise typer.Exit(130)
     except OSError as error:
         err.print(f"{out} : impossible d'écrire les résultats ({error.strerror or error})")
@@ -82,8 +103,18 @@ def run(
                   + "".join(f", {remark}" for remark in doc.remarques))
         for warning in doc.avertissements:
             err.print(f"    - {warning}")
-    err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv"
+    for doublon in result.doublons:
+        err.print(f"DOUBLON {doublon.fichier} : {doublon.raison} ({doublon.fichier_garde})")
+    for group in result.conflits:
+        err.print("ATTENTION : rapports différents pour la même commune et la même année, tous gardés "
+                  "et marqués à vérifier : " + ", ".join(group))
+    if not result.documents:
+        err.print(f"Aucun document lisible : les résultats précédents de {out} sont restés tels quels.")
+        raise typer.Exit(1)
+    err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv "
+              f"(pour Excel : {out}/synergies.xlsx)"
               + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else "")
+              + (f" ; {len(result.doublons)} doublon(s) écarté(s), voir {out}/doublons.csv" if result.doublons else "")
               + (f" ; {len(result.failures)} contrôle(s) échoué(s), voir {out}/validation_report.md"
                  if len(result.failures) else ""))
     if result.rejects:
@@ -105,9 +136,10 @@ def etape_extract(inputs: list[Path], interim: Path = typer.Option(Path("interim
 
 
 @etape.command("assemble")
-def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION) -> None:
-    """Des fragments aux lignes : interim/lignes.parquet et interim/rejets.csv."""
-    stages.stage_assemble(interim, Settings.load(params))
+def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION,
+                   registre: Path = REGISTRY_OPTION) -> None:
+    """Des fragments aux lignes : interim/lignes.parquet, rejets.csv, doublons.csv ; registre étendu."""
+    stages.stage_assemble(interim, Settings.load(params), registre)
 
 
 @etape.command("normalise")

@@ -255,19 +255,26 @@ def match_synergies(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings
 
 # ---------------------------------------------------------------- stable ids
 def carry_ids(table: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
-    """The table with each synergy's id carried over from its first year to every later one.
+    """The table with each synergy's id carried over from its first year to every later one."""
+    out = table.reset_index(drop=True).copy()
+    if not out.empty:
+        out["id_synergie"], _ = carried_ids(out, settings)
+    return out
+
+
+def carried_ids(table: pd.DataFrame, settings: DiffSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's id, carried over from its synergy's first year, and the score of the match it
+    came by (NaN for a row that keeps its own id).
 
     Per commune, years are taken in order; each document of a year is matched against the latest
     version of every synergy seen so far (so one absent for a year still finds its id back), and
     a matched row takes that synergy's id. Unmatched rows keep their own id: the id of a synergy is
     the one of its first appearance. Rows without a year are left as they are.
     """
-    out = table.reset_index(drop=True).copy()
-    if out.empty:
-        return out
-    text = prepared(out)
+    text = prepared(table)
     keys = match_keys(text)
     ids = text["id_synergie"].to_numpy(dtype=object).copy()
+    scores = np.full(len(text), np.nan)
     years = text["annee"].to_numpy(dtype=float, na_value=np.nan)
     documents = text["fichier_source"].to_numpy(dtype=object)
     for commune in pd.unique(keys["commune"]):
@@ -279,13 +286,12 @@ def carry_ids(table: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
             for document in pd.unique(documents[in_year]):
                 rows = in_year[documents[in_year] == document]
                 pool = np.fromiter(known.values(), dtype=int)
-                for old_row, new_row, _ in _pairs_in_commune(keys, keys, pool, rows, settings):
-                    ids[new_row] = ids[old_row]
+                for old_row, new_row, score in _pairs_in_commune(keys, keys, pool, rows, settings):
+                    ids[new_row], scores[new_row] = ids[old_row], score
                 for row in rows:
                     latest.setdefault(ids[row], int(row))  # the year's first document stands for it
             known.update(latest)
-    out["id_synergie"] = ids
-    return out
+    return ids, scores
 
 
 # ---------------------------------------------------------------- the diff table

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import registry
 from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key
 from .clean import clean_row, document_words
-from .diff import carry_ids
 from .domaine import assign_domaines
+from .duplicates import Document, Duplicate, one_report_each
 from .fiches import fiches
 from .identify import identify
 from .ids import synergy_id
@@ -62,11 +63,26 @@ class Reject:
 
 
 @dataclass
+class Assembled:
+    """All documents' rows in one table, and what the run learnt on the way."""
+
+    table: pd.DataFrame
+    documents: list[DocumentReport]
+    rejects: list[Reject]  # documents without a synergy table
+    doublons: list[Duplicate]  # files left out: the same report as a kept one
+    conflits: list[list[str]]  # files that are different reports of one commune and year
+    registre: pd.DataFrame  # the registry of known synergies, extended by this run
+
+
+@dataclass
 class RunResult:
     table: pd.DataFrame
     documents: list[DocumentReport]
     rejects: list[Reject]
     failures: pd.DataFrame  # validation_report rows
+    doublons: list[Duplicate] = field(default_factory=list)
+    conflits: list[list[str]] = field(default_factory=list)
+    registre: pd.DataFrame = field(default_factory=registry.empty)
 
 
 def shown_path(path: Path) -> str:
@@ -237,10 +253,11 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assemble_documents(
-    extracted: list[tuple[Source, Extraction]], settings: Settings, commune: str | None = None, annee: int | None = None
-) -> tuple[pd.DataFrame, list[DocumentReport], list[Reject]]:
-    """All documents' rows in one table, a report per document, and those with no synergy table."""
-    frames, reports, rejects = [], [], []
+    extracted: list[tuple[Source, Extraction]], settings: Settings, commune: str | None = None,
+    annee: int | None = None, registre: pd.DataFrame | None = None,
+) -> Assembled:
+    """All documents' rows in one table, one report per commune and year, ids from the registry."""
+    documents, reports, rejects = [], {}, []
     for source, extraction in extracted:
         assembly = synergy_rows(extraction, settings)
         if not assembly.rows:
@@ -249,13 +266,30 @@ def assemble_documents(
         found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
         frame = document_frame(assembly, source, commune or found_commune, annee or found_year)
         warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
-        frames.append(frame)
+        documents.append(Document(source.shown, source.sha256, frame["commune"].iat[0],
+                                  annee or found_year, frame, bool(extraction.scans)))
         tagged = any(f.strategy == TAGGED for f in extraction.fragments)
-        reports.append(DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
-                                      remarques=extraction.notes))
+        reports[source.shown] = DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
+                                               remarques=extraction.notes)
+    kept, doublons, conflits = one_report_each(documents, settings.doublons)
+    frames = [flag_conflicts(d.rows, conflits) for d in kept]
     table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
-    # A synergy keeps the id of its first year in every later year, reworded or not.
-    return carry_ids(table, settings.diff), reports, rejects
+    # A synergy keeps the id it was first given, in this run or an earlier one, reworded or not.
+    table, registre = registry.assign_ids(table, registry.empty() if registre is None else registre, settings.diff)
+    return Assembled(table, [reports[d.fichier] for d in kept], rejects, doublons, conflits, registre)
+
+
+def flag_conflicts(rows: pd.DataFrame, conflits: list[list[str]]) -> pd.DataFrame:
+    """A document's rows, flagged when another file holds a different report of its commune and year."""
+    fichier = rows["fichier_source"].iat[0]
+    others = next((sorted(set(group) - {fichier}) for group in conflits if fichier in group), [])
+    if not others:
+        return rows
+    motif = "autre rapport pour la même commune et la même année : " + ", ".join(others)
+    out = rows.copy()
+    out["motifs_verification"] = [f"{m}|{motif}" if m else motif for m in out["motifs_verification"]]
+    out["a_verifier"] = True
+    return out
 
 
 def normalise_and_validate(table: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -285,12 +319,14 @@ def run(
     cache: ExtractionCache | None = None,
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
+    registre: pd.DataFrame | None = None,
 ) -> RunResult:
     extracted, rejects = extract_documents(inputs, settings, cache, jobs, progress)
-    table, reports, empty = assemble_documents(extracted, settings, commune, annee)
-    table, failures = normalise_and_validate(table, settings)
-    count_reviews(reports, table, failures)
-    return RunResult(table, reports, rejects + empty, failures)
+    assembled = assemble_documents(extracted, settings, commune, annee, registre)
+    table, failures = normalise_and_validate(assembled.table, settings)
+    count_reviews(assembled.documents, table, failures)
+    return RunResult(table, assembled.documents, rejects + assembled.rejects, failures,
+                     assembled.doublons, assembled.conflits, assembled.registre)
 
 
 def process_document(path: Path, settings: Settings, commune: str | None = None, annee: int | None = None

@@ -90,6 +90,10 @@ class DiffSettings:
     # of one department ("GRH SIPP commun Ville CPAS" / "GRH Cellule informatique commune Ville
     # CPAS", same objective, mode and pilot) 71 at most.
     threshold: float = 74.0
+    # A synergy matched to a known one (an earlier year, the registry) with a combined score under
+    # this takes its id but is flagged for review: on the Mons samples a plain correction scores 87
+    # or more, a lengthened short name 77.
+    certain: float = 85.0
     # Under this similarity of the names alone (0-100, word order ignored) two synergies are never
     # the same, however alike their other cells.
     name_threshold: float = 50.0
@@ -202,6 +206,18 @@ class ScoreSettings:
 
 
 @dataclass(frozen=True)
+class DuplicateSettings:
+    """Several files holding the same report of one commune and year (pipeline/duplicates.py)."""
+
+    # Similarity (0-100, rapidfuzz ratio of the two documents' cleaned cells, accents and case
+    # ignored) from which two files of the same commune and year are one report in two formats.
+    # The Mons 2020 report read from its PDFs (ruled, unruled, tagged, scanned), DOCX and ODT scores
+    # 100 between any two; reports a year of edits apart (Mons 2020/2021, the communes of raw/)
+    # 92 to 94: a report revised a little is still another report.
+    same_report: float = 97.0
+
+
+@dataclass(frozen=True)
 class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
@@ -211,6 +227,7 @@ class Settings:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     score: ScoreSettings = field(default_factory=ScoreSettings)
     domaine: DomaineSettings = field(default_factory=DomaineSettings)
+    doublons: DuplicateSettings = field(default_factory=DuplicateSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":

@@ -2,11 +2,12 @@
 as `synergies run`, and writes its outputs atomically. One code path, two drivers.
 
     extract    raw/ -> interim/cache/ (per document) + interim/extraits.json
-    assemble   -> interim/lignes.parquet + interim/rejets.csv
+    assemble   -> interim/lignes.parquet + interim/rejets.csv + interim/doublons.csv, and
+                  registre/synergies.csv extended (ids that hold across runs)
     normalise  -> interim/normalisees.parquet
     validate   -> interim/validees.parquet + interim/echecs.parquet
-    export     -> output/synergies.csv, synergies.parquet, synergies.duckdb, rejects.csv,
-                  validation_report.csv/.md
+    export     -> output/synergies.csv, synergies.parquet, synergies.xlsx, synergies.duckdb,
+                  rejects.csv, doublons.csv, validation_report.csv/.md, as one set (pipeline/publish.py)
     evolution  -> output/evolution.csv, .md, .html (each commune's consecutive years)
 """
 
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import export
+from . import export, publish, registry
 from .cache import ExtractionCache, extraction_key
 from .diff import year_over_year
 from .diff_report import html_report, markdown_report
 from .duckdb_export import NOM as DUCKDB, read_corrections, write_duckdb
+from .duplicates import duplicates_frame
+from .excel import write_xlsx
 from .run import Reject, Source, assemble_documents, extract_documents, label_table
 from .settings import Settings
 from .validate import report_markdown, validate
@@ -29,6 +32,7 @@ from .validate import report_markdown, validate
 MANIFEST = "extraits.json"
 ROWS = "lignes.parquet"
 REJECTS = "rejets.csv"
+DUPLICATES = "doublons.csv"
 NORMALISED = "normalisees.parquet"
 VALIDATED = "validees.parquet"
 FAILURES = "echecs.parquet"
@@ -60,7 +64,7 @@ def stage_extract(inputs: list[Path], interim: Path, settings: Settings, jobs: i
     export.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), interim / MANIFEST)
 
 
-def stage_assemble(interim: Path, settings: Settings) -> None:
+def stage_assemble(interim: Path, settings: Settings, registre: Path) -> None:
     manifest = json.loads((interim / MANIFEST).read_text(encoding="utf-8"))
     cache = ExtractionCache(interim / "cache")
     extracted = []
@@ -69,10 +73,12 @@ def stage_assemble(interim: Path, settings: Settings) -> None:
         if extraction is None:
             raise SystemExit(f"{doc['fichier']} : extraction absente du cache, relancez l'étape extract")
         extracted.append((Source(Path(doc["chemin"]), doc["fichier"], doc["empreinte"]), extraction))
-    table, _, empty = assemble_documents(extracted, settings)
-    rejects = [Reject(r["fichier"], r["raison"]) for r in manifest["rejets"]] + empty
-    write_frame(table, interim / ROWS)
+    assembled = assemble_documents(extracted, settings, registre=registry.load(registre))
+    rejects = [Reject(r["fichier"], r["raison"]) for r in manifest["rejets"]] + assembled.rejects
+    write_frame(assembled.table, interim / ROWS)
     export.write_csv(_rejects_frame(rejects), interim / REJECTS)
+    export.write_csv(duplicates_frame(assembled.doublons), interim / DUPLICATES)
+    registry.save(assembled.registre, registre)
 
 
 def stage_normalise(interim: Path, settings: Settings) -> None:
@@ -86,18 +92,26 @@ def stage_validate(interim: Path) -> None:
 
 
 def stage_export(interim: Path, out: Path, settings: Settings) -> None:
-    write_outputs(pd.read_parquet(interim / VALIDATED), _read_rejects(interim / REJECTS),
-                  pd.read_parquet(interim / FAILURES), out, settings)
+    with publish.output_lock(out):
+        write_outputs(pd.read_parquet(interim / VALIDATED), _read_rejects(interim / REJECTS),
+                      pd.read_parquet(interim / FAILURES), out, settings,
+                      doublons=pd.read_csv(interim / DUPLICATES, dtype=str, keep_default_na=False))
 
 
 def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path,
-                  settings: Settings = Settings(), corrections: Path = CORRECTIONS) -> None:
-    export.write_csv(table, out / "synergies.csv")
-    export.write_parquet(table, out / "synergies.parquet")
-    export.write_csv(_rejects_frame(rejects), out / "rejects.csv")
-    export.write_csv(failures, out / "validation_report.csv")
-    export.write_text(report_markdown(failures), out / "validation_report.md")
-    write_duckdb(out / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings), read_corrections(corrections))
+                  settings: Settings = Settings(), corrections: Path = CORRECTIONS,
+                  doublons: pd.DataFrame | None = None) -> None:
+    """All of a run's files, swapped into `out` together (the caller holds `out`'s lock)."""
+    with publish.output_set(out) as folder:
+        export.write_csv(duplicates_frame([]) if doublons is None else doublons, folder / "doublons.csv")
+        export.write_csv(table, folder / "synergies.csv")
+        export.write_parquet(table, folder / "synergies.parquet")
+        write_xlsx(table, _rejects_frame(rejects), folder / "synergies.xlsx")
+        export.write_csv(_rejects_frame(rejects), folder / "rejects.csv")
+        export.write_csv(failures, folder / "validation_report.csv")
+        export.write_text(report_markdown(failures), folder / "validation_report.md")
+        write_duckdb(folder / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings),
+                     read_corrections(corrections))
 
 
 def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:

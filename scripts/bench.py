@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench.py --quick    # smaller corpora, for a smoke check
 
 Each contender runs in its own process pinned to one core (peak memory is that process's maximum
-resident size); its time includes importing its libraries, as a user's run does. Part 1: a corpus of >= 300 pages made of copies of the samples in raw/mons/2020:
+resident size); its time includes importing its libraries, as a user's run does. Part 1: a corpus of >= 300 pages made of copies of the samples in tests/data/mons/2020:
 the pipeline end to end (extract to export, no cache) versus pypdfium2 reading characters,
 pdfplumber `extract_tables` and camelot lattice. Part 2: peak memory on one 320-page report.
 Part 3: an incremental run after adding one document to a 200-document corpus. Part 4: the
@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = [ROOT / "raw/mons/2020/mons_2020_regle.pdf", ROOT / "raw/mons/2020/mons_2020_sans_filets.pdf"]
-SCAN = ROOT / "raw/mons/2020/mons_2020_scan.pdf"
+SAMPLES = [ROOT / "tests/data/mons/2020/mons_2020_regle.pdf", ROOT / "tests/data/mons/2020/mons_2020_sans_filets.pdf"]
+SCAN = ROOT / "tests/data/mons/2020/mons_2020_scan.pdf"
 
 
 def make_corpus(folder: Path, documents: int) -> list[Path]:

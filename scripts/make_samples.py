@@ -14,13 +14,13 @@ in its column and in order, and at least one table row must run over a page
 boundary (rows are allowed to split, as in real reports).
 
 Outputs:
-  raw/mons/2020/mons_2020_regle.pdf       every cell border drawn
-  raw/mons/2020/mons_2020_sans_filets.pdf no borders, one rule under each header row
-  raw/mons/2020/mons_2020_balise.pdf      the same, exported as a tagged PDF (structure tree)
+  tests/data/mons/2020/mons_2020_regle.pdf       every cell border drawn
+  tests/data/mons/2020/mons_2020_sans_filets.pdf no borders, one rule under each header row
+  tests/data/mons/2020/mons_2020_balise.pdf      the same, exported as a tagged PDF (structure tree)
   tests/data/sans_tableau.pdf             title page, prose and a budget table only
-  raw/mons/2020/mons_2020.docx            the ruled report as built, before conversion
-  raw/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
-  raw/mons/2021/mons_2021_regle.pdf       the next year (tests/reference/mons_2021_reference.csv)
+  tests/data/mons/2020/mons_2020.docx            the ruled report as built, before conversion
+  tests/data/mons/2020/mons_2020.odt             the same converted to OpenDocument by LibreOffice
+  tests/data/mons/2021/mons_2021_regle.pdf       the next year (tests/reference/mons_2021_reference.csv)
   tests/data/variantes/*.pdf              the 2020 rows in another commune's layout (OTHER_STYLE)
   tests/data/variantes/mons_2020_portrait_cesures.pdf  the same, hyphenated automatically
                                           (needs LibreOffice's French patterns, apt: hyphen-fr)
@@ -548,7 +548,7 @@ def build_mons_2021() -> None:
     rows = load_rows(REFERENCE_2021)
     layout = {(new, field): text for (old, field), text in LAYOUT.items()
               for new, was in MONS_2021_ORIGINE.items() if was == old}
-    build_report(rows, ROOT / "raw/mons/2021/mons_2021_regle.pdf", ruled=True, year=2021,
+    build_report(rows, ROOT / "tests/data/mons/2021/mons_2021_regle.pdf", ruled=True, year=2021,
                  commune="Mons", tables=MONS_2021_TABLES, repeat_header=[True, True, False, True],
                  gaps=[0, 12, 12, 12], layout=layout)
 
@@ -584,7 +584,7 @@ def build_hyphenated() -> None:
 
 def build_tagged() -> None:
     """The unruled Mons 2020 report (the harder one for geometry) as a tagged PDF."""
-    build_report(load_rows(), ROOT / "raw/mons/2020/mons_2020_balise.pdf", ruled=False, year=2020,
+    build_report(load_rows(), ROOT / "tests/data/mons/2020/mons_2020_balise.pdf", ruled=False, year=2020,
                  commune="Mons", tables=MONS_2020_TABLES, repeat_header=[True, True, False, True],
                  gaps=[0, 12, 24, 12], tagged=True)
 
@@ -592,7 +592,7 @@ def build_tagged() -> None:
 def build_office_samples() -> None:
     """The ruled Mons 2020 report as DOCX (python-docx's own output) and as ODT (LibreOffice's
     conversion of it), for the readers of structured documents; no PDF is written."""
-    out = ROOT / "raw/mons/2020"
+    out = ROOT / "tests/data/mons/2020"
     out.mkdir(parents=True, exist_ok=True)
     doc = build_document(load_rows(), ruled=True, year=2020, commune="Mons", tables=MONS_2020_TABLES,
                          repeat_header=[True, True, False, True], gaps=[0, 12, 12, 12])
@@ -617,7 +617,7 @@ def main() -> None:
     stale = [k for k, v in LAYOUT.items() if norm(v.replace("\n", " ")) != norm(by_line[k[0]][k[1]])]
     if stale:  # a LAYOUT entry that no longer matches the reference would be silently ignored
         sys.exit(f"LAYOUT entries differ from the reference: {stale}")
-    out = ROOT / "raw/mons/2020"
+    out = ROOT / "tests/data/mons/2020"
     common = dict(year=2020, commune="Mons", tables=MONS_2020_TABLES,
                   repeat_header=[True, True, False, True])
     # The gaps before tables 2-4 (points) were chosen so that several rows run

@@ -4,10 +4,10 @@ Run from the repository root:
 
     .venv/bin/python scripts/make_scan.py
 
-Each page of raw/mons/2020/mons_2020_regle.pdf is rendered in grey at 200 dpi, turned by a
+Each page of tests/data/mons/2020/mons_2020_regle.pdf is rendered in grey at 200 dpi, turned by a
 fraction of a degree (a sheet never lies perfectly straight on the glass), speckled with light
 noise (sensor grain and dust), and stored as a JPEG; the pages are rebuilt into
-raw/mons/2020/mons_2020_scan.pdf, which has no text layer at all. The random draws are seeded and
+tests/data/mons/2020/mons_2020_scan.pdf, which has no text layer at all. The random draws are seeded and
 the PDF dates fixed, so running it again writes the same bytes. The PDF is committed; the tests
 never need this script.
 """
@@ -21,8 +21,8 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "raw/mons/2020/mons_2020_regle.pdf"
-TARGET = ROOT / "raw/mons/2020/mons_2020_scan.pdf"
+SOURCE = ROOT / "tests/data/mons/2020/mons_2020_regle.pdf"
+TARGET = ROOT / "tests/data/mons/2020/mons_2020_scan.pdf"
 
 DPI = 200
 SEED = 2020

@@ -24,7 +24,7 @@ from pipeline.model import LABEL_COLUMNS
 from pipeline.settings import DiffSettings, Settings
 from pipeline.vocabulary import fold
 
-from .conftest import RAW, REFERENCE, ROOT
+from .conftest import MONS, REFERENCE, ROOT
 
 REFERENCE_2021 = ROOT / "tests" / "reference" / "mons_2021_reference.csv"
 EXPECTED = ROOT / "tests" / "reference" / "mons_2020_2021_diff_attendu.csv"
@@ -111,7 +111,7 @@ def test_sample_pair_through_the_pdfs(expected):
     """Both sample PDFs through `run` (no labels unless normalise runs): same pairs, same cell changes."""
     from pipeline.run import run
 
-    pdfs = [RAW / "mons" / "2020" / "mons_2020_regle.pdf", RAW / "mons" / "2021" / "mons_2021_regle.pdf"]
+    pdfs = [MONS / "2020" / "mons_2020_regle.pdf", MONS / "2021" / "mons_2021_regle.pdf"]
     result = run(pdfs, Settings())
     assert not result.rejects
     table = carry_ids(result.table, SETTINGS)
@@ -313,10 +313,10 @@ def test_a_run_with_no_rows_is_an_empty_input(tmp_path, years):
 def test_inputs_that_are_not_run_outputs_raise_a_clear_error(tmp_path):
     (tmp_path / "vide").mkdir()
     (tmp_path / "texte.parquet").write_text("pas du parquet", encoding="utf-8")
-    (tmp_path / "binaire.csv").write_bytes((RAW / "mons" / "2020" / "mons_2020_regle.pdf").read_bytes())
+    (tmp_path / "binaire.csv").write_bytes((MONS / "2020" / "mons_2020_regle.pdf").read_bytes())
     cases = {
         REFERENCE: "colonnes manquantes : commune, annee, id_synergie",
-        RAW / "mons" / "2020" / "mons_2020_regle.pdf": "attendu synergies.csv",
+        MONS / "2020" / "mons_2020_regle.pdf": "attendu synergies.csv",
         tmp_path / "vide": "ni synergies.parquet ni synergies.csv",
         tmp_path / "texte.parquet": "illisible",
         tmp_path / "binaire.csv": "",

@@ -17,9 +17,9 @@ from pipeline.run import ocr_doubts, process_document
 from pipeline.score import score
 from pipeline.settings import OcrSettings, Settings
 
-from .conftest import RAW, SAMPLES
+from .conftest import MONS, SAMPLES
 
-SCAN = RAW / "mons" / "2020" / "mons_2020_scan.pdf"
+SCAN = MONS / "2020" / "mons_2020_scan.pdf"
 # Issue 3: all rows found, 85 % of the cells exactly right, 95 % ignoring accents and punctuation,
 # 90 % of the labels. Measured with Tesseract 5.3 (fra): 96 %, 99 % and 100 %.
 REQUIRED_EXACT, REQUIRED_LOOSE, REQUIRED_LABELS = 0.85, 0.95, 0.90

@@ -22,10 +22,12 @@ from pipeline.read import DocumentError
 from pipeline.score import score
 from pipeline.settings import Settings
 
+from .conftest import MONS
+
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE_SAMPLES = {
-    "docx": (read_docx, ROOT / "raw" / "mons" / "2020" / "mons_2020.docx"),
-    "odt": (read_odt, ROOT / "raw" / "mons" / "2020" / "mons_2020.odt"),
+    "docx": (read_docx, MONS / "2020" / "mons_2020.docx"),
+    "odt": (read_odt, MONS / "2020" / "mons_2020.odt"),
 }
 REQUIRED_ACCURACY = 0.99  # issue: DOCX/ODT samples, 100% of rows and >= 99% of cells exactly right
 HEADER = ("Synergie ou groupe de synergies", "Objectif", "Mode opératoire", "Administration pilote",
@@ -267,7 +269,7 @@ def test_empty_or_foreign_files_are_rejected(tmp_path, kind):
     with pytest.raises(DocumentError, match="fichier vide"):
         reader(_write(tmp_path, f"vide.{kind}", b""))
     with pytest.raises(DocumentError, match="ce n'est pas un document"):
-        reader(_write(tmp_path, f"pdf.{kind}", (ROOT / "raw/mons/2020/mons_2020_regle.pdf").read_bytes()))
+        reader(_write(tmp_path, f"pdf.{kind}", (MONS / "2020" / "mons_2020_regle.pdf").read_bytes()))
     with pytest.raises(DocumentError, match="mot de passe ou à l'ancien format"):
         reader(_write(tmp_path, f"ancien.{kind}", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512))
 

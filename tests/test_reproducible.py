@@ -52,11 +52,14 @@ def dvc_repro(cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(not (BIN / "dvc").exists(), reason="dvc n'est pas installé (pip install -e '.[test]')")
 def test_dvc_repro_matches_run_and_second_repro_does_nothing(project_copy, tmp_path):
+    known = tmp_path / "registre.csv"  # both start from the project's registry
+    shutil.copy(project_copy / "registre" / "synergies.csv", known)
     first = dvc_repro(project_copy)
     assert first.returncode == 0, first.stdout + first.stderr
-    direct = synergies("run", "raw", "--out", tmp_path, "--no-cache", cwd=project_copy)
+    direct = synergies("run", "raw", "--out", tmp_path / "sortie", "--no-cache", "--registre", known, cwd=project_copy)
     assert direct.returncode in (0, 1), direct.stderr
-    for name in ("synergies.csv", "rejects.csv"):
+    tmp_path = tmp_path / "sortie"
+    for name in ("synergies.csv", "rejects.csv", "doublons.csv"):
         assert (project_copy / "output" / name).read_bytes() == (tmp_path / name).read_bytes(), name
     second = dvc_repro(project_copy)
     assert second.returncode == 0

@@ -70,7 +70,7 @@ def test_commune_year_and_provenance_come_from_the_document(extracted):
     variant, frame, _ = extracted
     assert set(frame["commune"]) == {"Mons"}
     assert set(frame["annee"]) == {2020}
-    assert set(frame["fichier_source"]) == {f"raw/mons/2020/mons_2020_{variant}.pdf"}
+    assert set(frame["fichier_source"]) == {f"tests/data/mons/2020/mons_2020_{variant}.pdf"}
     assert frame["empreinte_source"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert set(frame["strategie"]) == {variant}
 

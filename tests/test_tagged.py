@@ -18,9 +18,9 @@ from pipeline.score import score
 from pipeline.settings import Settings
 from pipeline.read.tagged import TaggedCell, tagged_fragments
 
-from .conftest import RAW, ROOT, SAMPLES, VARIANTS
+from .conftest import MONS, ROOT, SAMPLES, VARIANTS
 
-TAGGED = RAW / "mons" / "2020" / "mons_2020_balise.pdf"
+TAGGED = MONS / "2020" / "mons_2020_balise.pdf"
 # The rows of the sample that a page end breaks, with their pages (scripts/make_samples.py prints them).
 BROKEN_ROWS = {12: (3, 4), 19: (4, 5), 24: (5, 6), 31: (6, 7), 33: (7, 8)}
 HEADER = ("Synergie", "Objectif", "Mode opératoire", "Administration pilote", "Responsable administratif",
@@ -53,7 +53,7 @@ def test_a_row_broken_by_a_page_end_is_one_row_of_the_tree(tagged_run):
 
 def test_the_committed_geometry_samples_are_not_tagged():
     """They test the geometry: regenerated with tags, they would silently stop doing so."""
-    for path in [*SAMPLES.values(), *VARIANTS.values(), RAW / "mons" / "2021" / "mons_2021_regle.pdf"]:
+    for path in [*SAMPLES.values(), *VARIANTS.values(), MONS / "2021" / "mons_2021_regle.pdf"]:
         assert not read_pdf(path, Settings().extract).tagged, path
     assert read_pdf(TAGGED, Settings().extract).tagged
 

@@ -1,0 +1,114 @@
+"""registry: the synergies known so far, so that ids hold across runs.
+
+`registre/synergies.csv` lists every synergy ever seen, one line each: its commune and id, the
+names it was given (" | "-joined), the years it was seen in, and its latest cells. A run matches its
+rows against it with the matching of `synergies diff` (pipeline/diff.py): the registry's synergies
+stand as a year before all others, so a row of any year takes the id of the known synergy it
+matches, and a synergy seen for the first time keeps its own id and is added. Running 2020 alone
+and then 2021 alone gives the same ids as running both together. Nothing is ever removed: a
+synergy absent from a run keeps its line. A match under `DiffSettings.certain` gives the id but
+flags the row for review. Pure functions; the CLI and the DVC stage read and write the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .diff import carried_ids
+from .export import write_csv
+from .model import CELL_COLUMNS
+from .settings import DiffSettings
+from .vocabulary import fold
+
+NAMES_SEPARATOR = " | "
+YEARS_SEPARATOR = " "
+COLUMNS = ("commune", "id_synergie", "noms", "annees", *CELL_COLUMNS)
+# The registry's synergies are matched as if seen in this year, before any report's.
+_BEFORE_ALL_YEARS = 0
+_REGISTRY_SOURCE = "registre"
+
+
+def empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(COLUMNS), dtype=str)
+
+
+def load(path: Path) -> pd.DataFrame:
+    """The registry at `path`, empty when it does not exist yet; ValueError (French) when the file
+    is not a registry."""
+    if not path.exists():
+        return empty()
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, OSError) as error:
+        raise ValueError(f"{path} : registre illisible ({error})") from None
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} n'est pas un registre de synergies : colonnes manquantes : {', '.join(missing)}")
+    return frame[list(COLUMNS)]
+
+
+def save(registry: pd.DataFrame, path: Path) -> None:
+    write_csv(registry, path)
+
+
+def assign_ids(table: pd.DataFrame, registry: pd.DataFrame, settings: DiffSettings
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table with the registry's ids (uncertain matches flagged) and the registry extended."""
+    table = table.reset_index(drop=True)
+    if table.empty:
+        return table, registry
+    known = registry.assign(annee=_BEFORE_ALL_YEARS, fichier_source=_REGISTRY_SOURCE)
+    combined = pd.concat([known, table], ignore_index=True)
+    ids, scores = carried_ids(combined, settings)
+    out = table.copy()
+    out["id_synergie"] = ids[len(known):]
+    out = _flag_uncertain(out, scores[len(known):], combined, ids, len(known), settings)
+    return out, extended(registry, out)
+
+
+def _flag_uncertain(table: pd.DataFrame, scores: np.ndarray, combined: pd.DataFrame, ids: np.ndarray,
+                    offset: int, settings: DiffSettings) -> pd.DataFrame:
+    """Rows that took a known id by a match under `certain`: flagged, naming the synergy matched."""
+    first_name = {}
+    for position in range(len(combined)):
+        first_name.setdefault(ids[position], str(combined.at[position, "synergie"]))
+    out = table.copy()
+    motifs = out["motifs_verification"].tolist()
+    flags = out["a_verifier"].tolist()
+    for row, score in enumerate(scores):
+        if not np.isnan(score) and score < settings.certain:
+            motif = (f"identifiant repris de « {first_name[ids[offset + row]]} » sur une ressemblance "
+                     f"incertaine ({score:.0f}/100) : vérifier qu'il s'agit de la même synergie")
+            motifs[row] = "|".join(m for m in (motifs[row], motif) if m)
+            flags[row] = True
+    out["motifs_verification"] = motifs
+    out["a_verifier"] = pd.Series(flags, index=out.index, dtype=bool)
+    return out
+
+
+def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The registry with the table's synergies: new ids added, new names and years recorded, the
+    latest year's cells kept. No line is ever removed; a row without a name is not a synergy to
+    remember."""
+    entries = {row["id_synergie"]: dict(row) for row in registry.to_dict("records")}
+    dated = table.assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
+    for row in dated.sort_values("_annee", kind="stable", na_position="first").to_dict("records"):
+        if not row["synergie"].strip():
+            continue  # a row without a name (a misread table, flagged by validation) names no synergy
+        entry = entries.setdefault(row["id_synergie"], {
+            "commune": row["commune"], "id_synergie": row["id_synergie"], "noms": "", "annees": ""})
+        names = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
+        if fold(row["synergie"]) not in {fold(n) for n in names}:
+            names.append(row["synergie"])
+        entry["noms"] = NAMES_SEPARATOR.join(names)
+        years = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
+        year = None if pd.isna(row["_annee"]) else int(row["_annee"])
+        if year is None or not years or year >= max(years):
+            entry.update({c: row[c] for c in CELL_COLUMNS})
+        if year is not None:
+            years.add(year)
+        entry["annees"] = YEARS_SEPARATOR.join(map(str, sorted(years)))
+    return pd.DataFrame(list(entries.values()), columns=list(COLUMNS)).fillna("").astype(str)
