@@ -182,8 +182,8 @@ def test_damaged_workbooks_are_rejected_with_a_reason(tmp_path, kind):
 def test_run_on_a_folder_mixing_every_format_gives_one_table(tmp_path):
     folder = tmp_path / "mons" / "2020"
     folder.mkdir(parents=True)
-    for source in (TABLEURS / "mons_2020.xlsx", TABLEURS / "mons_2020.ods", ROOT / "raw/mons/2020/mons_2020.docx",
-                   ROOT / "raw/mons/2020/mons_2020.odt", ROOT / "raw/mons/2020/mons_2020_regle.pdf"):
+    for source in (TABLEURS / "mons_2020.xlsx", TABLEURS / "mons_2020.ods", ROOT / "tests/data/mons/2020/mons_2020.docx",
+                   ROOT / "tests/data/mons/2020/mons_2020.odt", ROOT / "tests/data/mons/2020/mons_2020_regle.pdf"):
         shutil.copyfile(source, folder / source.name)
     command = ["run", str(tmp_path / "mons"), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--jobs", "1"]
     for _ in range(2):  # read, then from the cache: the same table and summary
