@@ -172,7 +172,7 @@ def test_damaged_workbooks_are_rejected_with_a_reason(tmp_path, kind):
     cut = tmp_path / f"tronque.{kind}"
     cut.write_bytes(data[: len(data) // 2])
     foreign = tmp_path / f"rapport.{kind}"
-    shutil.copyfile(ROOT / "raw" / "mons" / "2020" / ("mons_2020.odt" if kind == "xlsx" else "mons_2020.docx"), foreign)
+    shutil.copyfile(ROOT / "tests" / "data" / "mons" / "2020" / ("mons_2020.odt" if kind == "xlsx" else "mons_2020.docx"), foreign)
     result = run([cut, foreign], Settings())
     reasons = {Path(r.fichier).name: r.raison for r in result.rejects}
     assert "illisible ou corrompu" in reasons[cut.name]
