@@ -79,7 +79,9 @@ def run(
             with progress_reporter() as progress:
                 result = run_pipeline(inputs, settings, commune, annee,
                                       None if no_cache else ExtractionCache(cache), max(1, jobs), progress, known)
-            if result.documents:
+            # A run that read nothing never replaces earlier results; with none yet, its rejects are written.
+            kept = not result.documents and (out / "synergies.csv").exists()
+            if not kept:
                 write_outputs(result.table, result.rejects, result.failures, out, settings,
                               doublons=duplicates_frame(result.doublons))
                 registry.save(result.registre, registre)
@@ -108,7 +110,7 @@ def run(
     for group in result.conflits:
         err.print("ATTENTION : rapports différents pour la même commune et la même année, tous gardés "
                   "et marqués à vérifier : " + ", ".join(group))
-    if not result.documents:
+    if kept:
         err.print(f"Aucun document lisible : les résultats précédents de {out} sont restés tels quels.")
         raise typer.Exit(1)
     err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv "
