@@ -44,7 +44,7 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
     if not data:
         raise DocumentError("fichier vide (0 octet)")
     if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise DocumentError("ce n'est pas un PDF (format non reconnu) : exportez le rapport en PDF, .docx ou .odt")
+        raise DocumentError("ce n'est pas un PDF (format non reconnu) : exportez le rapport en PDF, .docx, .odt, .xlsx ou .ods")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as err:
