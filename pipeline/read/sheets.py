@@ -6,8 +6,8 @@ columns already left out and counted, a merged area's text in its first cell onl
 
 - a synergy sheet is one holding a row that `pipeline.headers.match_header` takes for the table's
   header, wherever it sits; other sheets (budgets, staff lists) give nothing, nor do hidden ones;
-- rows above the header (titles) and rows with fewer than two cells filled (section titles, notes
-  below the table) become single-cell "texte" fragments, which `assemble` ignores;
+- rows above the header (titles) and rows with fewer cells filled than `sheet_row_min_cells`
+  (section titles, notes below the table) become single-cell "texte" fragments, which `assemble` ignores;
 - a fragment's `page` is the sheet's position in the workbook (1-based, hidden sheets counted) and
   its `top` the 0-based sheet row, so `ligne_source` is the row number the program shows; columns
   are the synthetic equal intervals of `office.grid_columns`.
@@ -22,8 +22,6 @@ from ..model import TEXT_STRATEGY, Extraction, Fragment
 from ..settings import ExtractSettings
 from .base import DocumentError
 from .office import grid_columns
-
-MIN_FILLED_CELLS = 2  # a row of the synergy table fills at least its name and one more cell
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSet
             continue
         if not fragments:  # the first synergy sheet's title rows name the report
             title = "\n".join(" ".join(c for c in cells if c) for _, cells in sheet.rows[:header])
-        fragments.extend(sheet_fragments(sheet, position, header, strategy))
+        fragments.extend(sheet_fragments(sheet, position, header, strategy, settings.sheet_row_min_cells))
         hidden_rows += sheet.hidden_rows
         hidden_columns += sheet.hidden_columns
     skipped = [f"feuille « {s.name} » non lue : {s.skipped}" for s in sheets if s.skipped]
@@ -75,7 +73,7 @@ def _header_index(sheet: Sheet, settings: ExtractSettings) -> int | None:
     return None
 
 
-def sheet_fragments(sheet: Sheet, position: int, header: int, strategy: str) -> list[Fragment]:
+def sheet_fragments(sheet: Sheet, position: int, header: int, strategy: str, min_cells: int) -> list[Fragment]:
     """One fragment per row from the header down; title, section and note rows as text (pure)."""
     width = max(len(cells) for _, cells in sheet.rows)
     columns = grid_columns(width)
@@ -83,7 +81,7 @@ def sheet_fragments(sheet: Sheet, position: int, header: int, strategy: str) -> 
     for i, (number, cells) in enumerate(sheet.rows):
         top = float(number - 1)
         filled = [c for c in cells if c.strip()]
-        if i >= header and (i == header or len(filled) >= MIN_FILLED_CELLS):
+        if i >= header and (i == header or len(filled) >= min_cells):
             fragments.append(Fragment(position, cells + ("",) * (width - len(cells)), columns, top, top + 1, strategy))
         else:
             fragments.append(Fragment(position, ("\n".join(filled),), grid_columns(1), top, top + 1, TEXT_STRATEGY))
