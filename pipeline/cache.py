@@ -19,8 +19,8 @@ from .model import Extraction, Fragment, ScanSummary
 from .settings import Settings
 
 # Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 6  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags;
-# 6: spreadsheets, paragraphs of DOCX/ODT as text fragments
+EXTRACTION_VERSION = 7  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags;
+# 6: spreadsheets, paragraphs of DOCX/ODT as text fragments; 7: unruled fiches
 
 
 def to_json(extraction: Extraction) -> str:

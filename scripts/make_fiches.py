@@ -11,12 +11,14 @@ Writes, under tests/data/fiches/ (committed: tests never need LibreOffice):
                                page end), a sentence of prose between some fiches
   mons_2020_fiches.pdf         LibreOffice's PDF export of it
   mons_2020_fiches.odt         LibreOffice's OpenDocument conversion of it
+  mons_2020_fiches_sans_filets.pdf   the same fiches drawn without any rule, as PDF
   mons_2020_fiches.truth.csv   rubrique + the six cells of each fiche, in order (the reference's)
 """
 from __future__ import annotations
 
 import csv
 import sys
+import tempfile
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -41,7 +43,7 @@ def section_of(ligne: int) -> str:
     return [title for first, title in SECTIONS if first <= ligne][-1]
 
 
-def build(rows: list[dict]):
+def build(rows: list[dict], ruled: bool = True):
     doc = new_document(STYLE, "Rapport synergies Ville-CPAS Mons 2020 (fiches)")
     add_prose(doc, "Ville de Mons – CPAS de Mons", size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=4)
     add_prose(doc, "Rapport sur les synergies entre la commune et le CPAS – Année 2020", size=14, bold=True,
@@ -55,10 +57,10 @@ def build(rows: list[dict]):
             section = section_of(row["ligne"])
             add_prose(doc, section, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=8)
         add_prose(doc, f"Fiche n° {number}", size=11, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, after=4)
-        table = make_table(doc, 2, WIDTHS, ruled=True)
+        table = make_table(doc, 2, WIDTHS, ruled=ruled)
         labels = [*LABELS, row["entete_derniere_colonne"]]
         for label, field in zip(labels, FIELDS):
-            add_row(table, WIDTHS, [[[label]], cell_paragraphs(row["ligne"], field, row[field])])
+            add_row(table, WIDTHS, [[[label]], cell_paragraphs(row["ligne"], field, row[field])], ruled=ruled)
         if number % 4 == 0:
             add_prose(doc, "Cette fiche sera mise à jour lors du prochain comité de concertation.", after=10)
         else:
@@ -73,13 +75,18 @@ def main() -> None:
     build(rows).save(docx)
     docx_to_pdf(docx, OUT / "mons_2020_fiches.pdf")
     convert(docx, "odt", OUT / "mons_2020_fiches.odt")
+    with tempfile.TemporaryDirectory() as tmp:  # the same fiches drawn without any rule
+        unruled = Path(tmp) / "mons_2020_fiches_sans_filets.docx"
+        build(rows, ruled=False).save(unruled)
+        docx_to_pdf(unruled, OUT / "mons_2020_fiches_sans_filets.pdf")
     truth = OUT / "mons_2020_fiches.truth.csv"
     with open(truth, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["rubrique", "entete_derniere_colonne", *FIELDS])
         for row in rows:
             writer.writerow([section_of(row["ligne"]), row["entete_derniere_colonne"], *(row[c] for c in FIELDS)])
-    for path in (docx, OUT / "mons_2020_fiches.pdf", OUT / "mons_2020_fiches.odt", truth):
+    for path in (docx, OUT / "mons_2020_fiches.pdf", OUT / "mons_2020_fiches.odt",
+                 OUT / "mons_2020_fiches_sans_filets.pdf", truth):
         print(f"{shown(path)}: {path.stat().st_size} bytes")
 
 

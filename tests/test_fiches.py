@@ -1,5 +1,6 @@
 """Fiche reports: one small label | value table per synergy, grouped under section titles, read from
-DOCX, ODT and PDF and scored against their truth (the Mons reference with its sections)."""
+DOCX, ODT and PDF (ruled, and drawn without any rule) and scored against their truth (the Mons
+reference with its sections)."""
 
 from pathlib import Path
 
@@ -22,9 +23,10 @@ def truth() -> pd.DataFrame:
     return pd.read_csv(TRUTH, dtype=str, keep_default_na=False)
 
 
-@pytest.fixture(scope="module", params=["docx", "odt", "pdf"])
+@pytest.fixture(scope="module", params=["mons_2020_fiches.docx", "mons_2020_fiches.odt", "mons_2020_fiches.pdf",
+                                        "mons_2020_fiches_sans_filets.pdf"])
 def fiches_run(request):
-    table, report = process_document(FICHES / f"mons_2020_fiches.{request.param}", Settings())
+    table, report = process_document(FICHES / request.param, Settings())
     return request.param, table, report
 
 
@@ -45,8 +47,9 @@ def test_section_titles_fill_rubrique_fiche_headings_and_prose_do_not(kind, trut
     assert set(table["strategie"]) == {kind}
 
 
-def test_a_fiche_broken_by_a_page_end_is_one_synergy(truth):
-    table, _ = process_document(FICHES / "mons_2020_fiches.pdf", Settings())
+@pytest.mark.parametrize("name", ["mons_2020_fiches.pdf", "mons_2020_fiches_sans_filets.pdf"])
+def test_a_fiche_broken_by_a_page_end_is_one_synergy(truth, name):
+    table, _ = process_document(FICHES / name, Settings())
     broken = table[table["page_debut"] < table["page_fin"]]
     assert len(broken) >= 1  # the A4 portrait layout runs at least one fiche over a page end
     for _, row in broken.iterrows():

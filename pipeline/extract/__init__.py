@@ -1,7 +1,8 @@
 """extract: from the pages of a document to table-row fragments with their geometry.
 
 Each page is read with the strategy its drawing calls for: ruled grids first (`ruled`), then the
-text they did not claim as unruled tables (`unruled`). The result is every table row of every
+text they did not claim as unruled tables (`unruled`), or, on a page with no unruled table, as the
+label | value rows of fiches drawn without rules (`fiches`). The result is every table row of every
 page, in reading order, before any knowledge of headers or page breaks is applied.
 """
 
@@ -11,6 +12,7 @@ from dataclasses import replace
 
 from ..model import Fragment, PageContent
 from ..settings import ExtractSettings
+from .fiches import fiche_fragments
 from .ruled import find_grids, grid_fragments
 from .unruled import Columns, unruled_fragments
 
@@ -23,6 +25,8 @@ def page_fragments(
     fragments = [f for grid in grids for f in grid_fragments(page, grid, s)]
     free = [seg for seg in page.segments if not any(g.contains(seg, s.rule_snap) for g in grids)]
     unruled, carried = unruled_fragments(page, free, carried, s)
+    if not unruled and carried is None:  # no unruled table here: fiches drawn without rules, if any
+        unruled = fiche_fragments(page, free, s)
     fragments = sorted(fragments + unruled, key=lambda f: f.top)
     if fragments and fragments[-1].bottom >= text_bottom - s.page_end_margin:
         fragments[-1] = replace(fragments[-1], ends_page=True)
