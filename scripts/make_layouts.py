@@ -543,7 +543,7 @@ def write_docx(spec: Spec, path: Path) -> None:
         p = doc.add_paragraph()
         p.add_run("Tableau des synergies").bold = True
     if spec.kind == "sans_synergies":
-        non_synergy_tables(doc, rng)
+        spec.layout_note = "tableaux: " + ", ".join(non_synergy_tables(doc, rng))
     else:
         writer_table(doc, spec, rng)
     doc.add_paragraph("Le présent rapport a été approuvé par le comité de concertation.")
@@ -551,8 +551,9 @@ def write_docx(spec: Spec, path: Path) -> None:
 
 
 # ---------------------------------------------------------------- documents with no synergy table
-def non_synergy_tables(doc: Document, rng: random.Random) -> None:
-    """A budget, a staffing table and a glossary; one heading may resemble ours (truth: no row)."""
+def non_synergy_tables(doc: Document, rng: random.Random) -> list[str]:
+    """Two or three of a budget, a staffing table and a glossary; one heading may resemble ours
+    (truth: no row). Returns the tables written, for the manifest."""
     tables = {
         "budget": (["Poste", "Budget 2022", "Budget 2023"],
                    [["Frais de personnel", "1 250 000 €", "1 310 000 €"], ["Informatique", "85 000 €", "92 000 €"],
@@ -565,7 +566,8 @@ def non_synergy_tables(doc: Document, rng: random.Random) -> None:
                        ["Mode opératoire", "Manière dont la synergie est organisée : coopérative ou délégative."],
                        ["DG", "Directeur général."], ["PST", "Programme stratégique transversal."]]),
     }
-    for name in rng.sample(sorted(tables), k=rng.randint(2, 3)):
+    chosen = rng.sample(sorted(tables), k=rng.randint(2, 3))
+    for name in chosen:
         head, body = tables[name]
         doc.add_paragraph().add_run({"budget": "Budget des synergies", "personnel": "Effectifs par service",
                                      "glossaire": "Glossaire"}[name]).bold = True
@@ -576,6 +578,7 @@ def non_synergy_tables(doc: Document, rng: random.Random) -> None:
             for cell, v in zip(row.cells, values):
                 fill(cell, v, bold=bold)
         doc.add_paragraph()
+    return chosen
 
 
 # ---------------------------------------------------------------- HTML printed by Chromium
@@ -861,7 +864,7 @@ def plan(seed_base: int, per_class: int) -> list[Spec]:
             if cls == "pas_synergies":
                 rng = random.Random(seed)
                 spec = Spec(f"zoo_{seed}_{cls}", half, cls, "writer", seed, rng.choice(COMMUNES), [], base_layout(rng),
-                            kind="sans_synergies", layout_note="budget, effectifs, glossaire")
+                            kind="sans_synergies")
             else:
                 spec = make_spec(cls, seed, half)
             specs.append(spec)

@@ -77,3 +77,14 @@ def test_truth_words_are_in_the_document(entry):
     document = ROOT / "tests" / "data" / "zoo" / entry.file
     truth = accuracy.truth_of(document).to_dict("records")
     assert layouts.missing_words(document, truth) == []
+
+
+def test_a_document_without_synergies_scores_one_only_when_nothing_is_read():
+    from pipeline.score import score_document
+
+    manifest = accuracy.manifest()
+    empty = accuracy.truth_of(ROOT / "tests" / "data" / "zoo" / manifest[manifest["class"] == "pas_synergies"]["file"].iloc[0])
+    some = accuracy.truth_of(ROOT / "tests" / "data" / "zoo" / manifest["file"].iloc[0])
+    assert empty.empty
+    assert score_document(empty, empty, 0.5).f1 == 1
+    assert score_document(some.iloc[:1], empty, 0.5).f1 == 0
