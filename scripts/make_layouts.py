@@ -360,7 +360,8 @@ def make_spec(cls: str, seed: int, half: str) -> Spec:
         lay.narrow = rng.choice(["objectif", "realisation", "synergie", "mode_operatoire"])
         lay.size = rng.choice([10, 11, 12])
     elif cls == "producteurs":
-        producer = rng.choice(["writer_word", "chromium", "chromium", "calc"])
+        # Each program in turn, two consecutive seeds (one per half) each: both halves hold all of them.
+        producer = ("writer_word", "chromium", "calc", "chromium")[seed % 100 // 2 % 4]
         lay.word_like = producer == "writer_word"
         if producer == "calc":
             lay.rules = "quadrillage"  # the sheet's gridlines, printed
