@@ -233,9 +233,8 @@ class Layout:
             parts.append(f"colonne_etroite={self.narrow}")
         if self.long_cell:
             parts.append("cellule_sur_3_pages")
-        order = [c for c in self.columns]
-        if order != list(CELLS):
-            parts.append("colonnes=" + "/".join(c[:6] for c in order))
+        if self.columns != list(CELLS):
+            parts.append("colonnes=" + "/".join(c[:6] for c in self.columns))
         changed = [self.headings[c].replace("\n", "⏎") for c in CELLS if c in self.headings
                    and self.headings[c] != HEADINGS[c][0]]
         if changed:
@@ -245,6 +244,8 @@ class Layout:
 
 @dataclass
 class Spec:
+    """One document of the zoo: where it goes, what made it, its rows (the truth) and its layout."""
+
     stem: str
     half: str
     cls: str
@@ -254,14 +255,13 @@ class Spec:
     rows: list[dict]
     layout: Layout
     kind: str = "tableau"  # tableau | sans_synergies
+    layout_note: str = ""  # what the layout's axes do not say (a workbook's extras, the tables of a no-synergy report)
 
     @property
     def axes(self) -> str:
         if self.kind != "tableau":
             return self.layout_note
         return ", ".join(p for p in (self.layout_note, self.layout.axes()) if p)
-
-    layout_note: str = ""
 
 
 def base_layout(rng: random.Random) -> Layout:
