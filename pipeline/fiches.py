@@ -10,7 +10,7 @@ label) joined to the value above it. A record naming fewer headings than a table
 
 Section titles grouping the fiches ("Axe 2 – Informatique et données") come as "texte" fragments,
 the paragraphs outside tables that the readers give: the last line before a fiche starts that
-`rubriques.is_section_title` accepts is its `rubrique`.
+`rubriques.is_section_title` accepts is its `rubrique` (a line between two rows of one fiche is not).
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ def fiches(fragments: list[Fragment], settings: Settings) -> Assembly:
     s = settings
     result = Assembly()
     rubrique = ""
+    title: str | None = None  # the last line that could title a section, until a fiche starts
     record: _Record | None = None
     for fragment in fragments:
         if fragment.strategy == TEXT_STRATEGY:
             if is_section_title(fragment.cells[0], s.assemble.rubrique_max_words):
-                rubrique = clean_text(fragment.cells[0])
+                title = clean_text(fragment.cells[0])
             continue
         if len(fragment.cells) != 2:
             continue
@@ -44,7 +45,9 @@ def fiches(fragments: list[Fragment], settings: Settings) -> Assembly:
             continue
         if record is None or column in record.cells or record.other_table(fragment):
             _close(record, result, s.extract.header_min_columns)
+            rubrique = title if title is not None else rubrique
             record = _Record(rubrique)
+        title = None  # a line between two rows of one fiche (a label not recognised) titles nothing
         record.add(column, value, fragment)
         if column == "realisation":
             record.last_heading = " ".join(label.split())

@@ -2,7 +2,7 @@
 
 Each page is read with the strategy its drawing calls for: ruled grids first (`ruled`), then the
 text they did not claim as unruled tables (`unruled`), or, on a page with no unruled table, as the
-label | value rows of fiches drawn without rules (`fiches`). The result is every table row of every
+label | value rows of fiches drawn without rules and one-cell "texte" lines for the rest (`fiches`). The result is every table row of every
 page, in reading order, before any knowledge of headers or page breaks is applied.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Fragment, PageContent
+from ..model import TEXT_STRATEGY, Fragment, PageContent
 from ..settings import ExtractSettings
 from .fiches import fiche_fragments
 from .ruled import find_grids, grid_fragments
@@ -28,8 +28,9 @@ def page_fragments(
     if not unruled and carried is None:  # no unruled table here: fiches drawn without rules, if any
         unruled = fiche_fragments(page, free, s)
     fragments = sorted(fragments + unruled, key=lambda f: f.top)
-    if fragments and fragments[-1].bottom >= text_bottom - s.page_end_margin:
-        fragments[-1] = replace(fragments[-1], ends_page=True)
+    rows = [i for i, f in enumerate(fragments) if f.strategy != TEXT_STRATEGY]  # text never continues a row
+    if rows and fragments[rows[-1]].bottom >= text_bottom - s.page_end_margin:
+        fragments[rows[-1]] = replace(fragments[rows[-1]], ends_page=True)
     return fragments, carried
 
 

@@ -1,4 +1,5 @@
-"""Fiches drawn without rules: the label | value rows of a page found by their wording.
+"""Fiches drawn without rules, and the text around them: the label | value rows of a page found by
+their wording, the other lines as text.
 
 A fiche (one small two-column table per synergy, `pipeline/fiches.py`) laid out without any rule
 has no header row for `unruled` to find. Its rows are found line by line: the label column and the
@@ -9,7 +10,8 @@ continues it when the whole is still a heading (a heading wrapped on two lines);
 (a "Fiche n° 3" heading, prose) closes the row. Lines at the
 top of a page that start at the value's left edge, before any label, are a value continued from the
 previous page: they come as a row with an empty label, which `pipeline.fiches` joins to the value
-above it.
+above it. The lines of no row come as one-cell "texte" fragments, as the DOCX/ODT readers give
+their paragraphs: `pipeline.fiches` takes section titles from them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..headers import match_heading
-from ..model import Fragment, PageContent, Segment
+from ..model import TEXT_STRATEGY, Fragment, PageContent, Segment
 from ..settings import ExtractSettings
 from .cells import text_lines
 
@@ -40,19 +42,19 @@ class _LabelRow:
 
 
 def fiche_fragments(page: PageContent, segments: list[Segment], s: ExtractSettings) -> list[Fragment]:
-    """The label | value rows of unruled fiches on a page, top to bottom (pure)."""
+    """The label | value rows of unruled fiches on a page, and every other line as a one-cell
+    "texte" fragment (section titles, fiche headings, prose), top to bottom (pure)."""
     lines = text_lines(segments, s.line_tolerance)
     labelled = [line for line in lines if len(line) >= 2 and _names_column(line[0], s)]
-    if not labelled:
-        return []
-    label_x, value_x = labelled[0][0].x0, labelled[0][1].x0
+    label_x, value_x = (labelled[0][0].x0, labelled[0][1].x0) if labelled else (0.0, float("inf"))
+    fragments: list[Fragment] = []
     rows: list[_LabelRow] = []
     current: _LabelRow | None = None
     for line in lines:
         top, bottom = min(g.top for g in line), max(g.bottom for g in line)
         left = [g for g in line if g.x0 < value_x - s.segment_gap]
         right = [g for g in line if g.x0 >= value_x - s.segment_gap]
-        if left and _names_column(left[0], s) and abs(left[0].x0 - label_x) <= s.segment_gap \
+        if labelled and left and _names_column(left[0], s) and abs(left[0].x0 - label_x) <= s.segment_gap \
                 and left[-1].x1 < value_x and not (current and _wraps_label(current, left, top, bottom, s)):
             # A label, its value on the same line or (after an empty paragraph) below it.
             current = _LabelRow([_text(left)], [_text(right)] if right else [], label_x, value_x, top, bottom)
@@ -63,13 +65,15 @@ def fiche_fragments(page: PageContent, segments: list[Segment], s: ExtractSettin
             rows.append(current)
         elif current is None or (left and not _wraps_label(current, left, top, bottom, s)):
             current = None  # a fiche heading, prose: the row has ended
+            fragments.append(Fragment(page.number, (_text(line),), ((line[0].x0, line[-1].x1),), top, bottom,
+                                      TEXT_STRATEGY))
             continue
         if left:
             current.label.append(_text(left))
         if right:
             current.value.append(_text(right))
         current.bottom = max(current.bottom, bottom)
-    return [row.fragment(page) for row in rows]
+    return sorted(fragments + [row.fragment(page) for row in rows], key=lambda f: f.top)
 
 
 def _names_column(segment: Segment, s: ExtractSettings) -> bool:
