@@ -7,8 +7,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
+
+from pipeline.score import score_document
+from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = yaml.safe_load((ROOT / "tests" / "zoo_floors.yaml").read_text(encoding="utf-8"))
@@ -28,8 +32,6 @@ layouts = script("make_layouts")
 
 @pytest.fixture(scope="module")
 def figures():
-    from pipeline.settings import Settings
-
     settings = Settings()
     measured = [accuracy.measure(entry, settings) for _, entry in accuracy.manifest().iterrows()]
     return accuracy.aggregate(measured)
@@ -60,9 +62,7 @@ def test_scoring_counts_a_missed_row_and_an_invented_one():
     output.loc[0, "objectif"] = output.loc[0, "objectif"] + " (complété)"
     invented = output.iloc[[0]].copy()
     invented[["synergie", "objectif", "realisation", "mode_operatoire"]] = ["Page 3", "", "", ""]
-    output = __import__("pandas").concat([output, invented], ignore_index=True)
-    from pipeline.score import score_document
-
+    output = pd.concat([output, invented], ignore_index=True)
     score = score_document(output, truth, 0.5)
     assert score.matched_rows == len(truth) - 1
     assert score.output_rows == len(truth)
@@ -80,8 +80,6 @@ def test_truth_words_are_in_the_document(entry):
 
 
 def test_a_document_without_synergies_scores_one_only_when_nothing_is_read():
-    from pipeline.score import score_document
-
     manifest = accuracy.manifest()
     empty = accuracy.truth_of(ROOT / "tests" / "data" / "zoo" / manifest[manifest["class"] == "pas_synergies"]["file"].iloc[0])
     some = accuracy.truth_of(ROOT / "tests" / "data" / "zoo" / manifest["file"].iloc[0])
