@@ -68,6 +68,10 @@ def run(
     if missing:  # a mistyped path must not replace the previous results by an empty table
         err.print(f"{missing[0]} : fichier ou dossier introuvable ; rien n'a été écrit.")
         raise typer.Exit(2)
+    misplaced = publish.misplaced_out(out, inputs)
+    if misplaced:
+        err.print(misplaced)
+        raise typer.Exit(2)
     settings = Settings.load(params)
     try:
         known = registry.load(registre)

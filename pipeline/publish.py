@@ -32,6 +32,22 @@ class OutputBusy(Exception):
     """Another run holds the output folder."""
 
 
+def misplaced_out(out: Path, inputs: list[Path]) -> str | None:
+    """Why `out` cannot take a run's outputs, or None. The whole folder is replaced, so it must not
+    hold the working folder or an input (`--out .` would swap the project itself); inside an input
+    folder, its synergies.xlsx would be read as a report by the next run."""
+    folder = Path(out).resolve()
+    advice = "choisissez un dossier de sortie à part (par exemple --out output)"
+    for inside in (Path.cwd(), *inputs):
+        place = Path(inside).resolve()
+        if place == folder or folder in place.parents:
+            what = "le dossier de travail" if inside == Path.cwd() else inside
+            return f"{out} : ce dossier contient {what} et serait remplacé en entier ; {advice}"
+        if place in folder.parents:
+            return f"{out} : ce dossier est dans l'entrée {inside}, ses résultats seraient relus comme des rapports ; {advice}"
+    return None
+
+
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold `out` for this process; OutputBusy (message in French) when another run holds it."""

@@ -154,3 +154,13 @@ def test_excel_file_of_a_run_is_laid_out_for_reading(first_run):
     assert all(sheet.column_dimensions[c].width for c in ("A", "B", "C"))
     assert [sheet.cell(row=i, column=synergie).value for i in range(2, len(csv) + 2)] == csv["synergie"].tolist()
     assert book["a_verifier"].max_row == int((csv["a_verifier"] == "True").sum()) + 1
+
+
+def test_an_output_folder_holding_the_inputs_is_refused(tmp_path):
+    shutil.copy(SAMPLES["regle"], tmp_path / "mons_2020.pdf")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "mons_2020.pdf", "--out", "."], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "choisissez un dossier de sortie à part" in done.stderr
+    inside = synergies("run", tmp_path, "--out", tmp_path / "resultats")
+    assert inside.returncode == 2 and "seraient relus comme des rapports" in inside.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["mons_2020.pdf"]
