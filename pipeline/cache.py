@@ -1,16 +1,21 @@
 """The per-document cache: a document's extraction, kept under interim/ and reused while neither
 the document's bytes nor the parameters that shape extraction change.
 
-Entries are JSON files named by the document's sha256 and a hash of those parameters. They are
-written atomically; an entry that does not parse (a crash, a truncated copy) is treated as missing
-and rebuilt. Deleting the whole folder is always safe.
+Entries are JSON files named by the document's sha256 and a key: a hash of those parameters and
+of the extraction code itself (every module of `pipeline/read/` and `pipeline/extract/` and the
+project modules they import), so a change to that code is never served stale and nobody has to
+remember to bump a version. An entry starts with the sha256 of its content: an entry that does not
+match it (a crash, a truncated or altered copy) is treated as missing and rebuilt. Entries are
+written atomically; deleting the whole folder is always safe.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -18,9 +23,8 @@ from .export import write_text
 from .model import Extraction, Fragment, ScanSummary
 from .settings import Settings
 
-# Bump when the extraction code changes what it produces for the same document.
-EXTRACTION_VERSION = 7  # 2: scans read by OCR; 3: their confidence kept; 4: headers found by wording; 5: PDF tags;
-# 6: spreadsheets, paragraphs of DOCX/ODT as text fragments; 7: unruled fiches
+PACKAGE = Path(__file__).parent
+EXTRACTION_CODE = ("read", "extract")  # the packages whose output the cache keeps
 
 
 def to_json(extraction: Extraction) -> str:
@@ -37,11 +41,49 @@ def from_json(text: str) -> Extraction:
     return Extraction(data["pages"], fragments, data["title"], data["metadata_title"], scans, tuple(data["notes"]))
 
 
+def _project_imports(module: Path) -> set[Path]:
+    """The modules of this package that a module imports (relative or `pipeline.` imports)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = module.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+            elif (node.module or "").split(".")[0] == PACKAGE.name:
+                base, node = PACKAGE.parent, ast.ImportFrom(node.module, node.names, 1)
+            else:
+                continue
+            target = base.joinpath(*node.module.split(".")) if node.module else base
+            candidates = [target / f"{a.name}.py" for a in node.names] + [target.with_suffix(".py"), target / "__init__.py"]
+            found.update(c for c in candidates if c.is_file())
+    return found
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the extraction code: the modules of `pipeline/read/` and `pipeline/extract/` and,
+    transitively, every project module they import (model, settings, headers ...)."""
+    todo = [m for folder in EXTRACTION_CODE for m in (PACKAGE / folder).glob("*.py")]
+    seen: set[Path] = set()
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(_project_imports(module))
+    digest = hashlib.sha256()
+    for module in sorted(seen):
+        digest.update(module.relative_to(PACKAGE).as_posix().encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
 def extraction_key(settings: Settings) -> str:
-    """A hash of everything besides the document that shapes its extraction (OCR included)."""
+    """A hash of everything besides the document that shapes its extraction: the extraction code,
+    its settings (OCR and limits included) and the accepted column headings."""
     headings = resources.files("schemas").joinpath("colonnes.yaml").read_text(encoding="utf-8")
-    material = json.dumps([EXTRACTION_VERSION, dataclasses.asdict(settings.extract),
-                           dataclasses.asdict(settings.ocr), headings], sort_keys=True)
+    material = json.dumps([code_fingerprint(), dataclasses.asdict(settings.extract), dataclasses.asdict(settings.ocr),
+                           dataclasses.asdict(settings.limites), headings], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
@@ -57,12 +99,16 @@ class ExtractionCache:
     def get(self, sha256: str, key: str) -> Extraction | None:
         path = self.path(sha256, key)
         try:
-            return from_json(path.read_text(encoding="utf-8"))
+            checksum, _, payload = path.read_text(encoding="utf-8").partition("\n")
+            if hashlib.sha256(payload.encode()).hexdigest() != checksum:
+                raise ValueError("contenu altéré")
+            return from_json(payload)
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OSError):
             path.unlink(missing_ok=True)  # damaged: rebuilt by the caller
             return None
 
     def put(self, sha256: str, key: str, extraction: Extraction) -> None:
-        write_text(to_json(extraction), self.path(sha256, key))
+        payload = to_json(extraction)
+        write_text(f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}", self.path(sha256, key))

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from .model import CELL_COLUMNS, Row
+from .printable import UNMAPPED, without_unsafe
 from .settings import CleanSettings
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-$")  # a letter, then a hyphen ending the line
@@ -128,5 +129,14 @@ def clean_text(text: str, words: frozenset[str] = frozenset(), settings: CleanSe
 
 
 def clean_row(row: Row, words: frozenset[str] = frozenset(), settings: CleanSettings = CleanSettings()) -> Row:
-    row.cells = {c: clean_text(row.cells.get(c, ""), words, settings) for c in CELL_COLUMNS}
+    """The six cells as clean text; characters that are not text (controls, ANSI escapes, direction
+    overrides) removed, and the row flagged for it, as for a character the source could not map."""
+    raw = [row.cells.get(c, "") for c in CELL_COLUMNS] + [row.rubrique]
+    safe = [without_unsafe(text) for text in raw]
+    if safe != raw:
+        row.doutes.append("caractères de contrôle ou de sens d'écriture retirés du texte")
+    if any(UNMAPPED in text for text in safe):
+        row.doutes.append("caractère illisible dans la source, remplacé par « \ufffd »")
+    row.cells = {c: clean_text(text, words, settings) for c, text in zip(CELL_COLUMNS, safe[:-1])}
+    row.rubrique = safe[-1]
     return row

@@ -1,7 +1,8 @@
 """The command line: `synergies run`, `diff`, `debug`, `score`, and `etape ...` for dvc.yaml.
 
 Messages are for the civil servants who run it: one plain line per document, in French, never a
-traceback.
+traceback. A user error (bad path, bad params.yaml, a file that is not what the command expects) is
+one French line and exit code 2, in every command; click's own words are French too (`francais`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Optional
 
@@ -16,23 +18,60 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.exceptions import Abort
 
-from . import export, publish, registry, stages
+from . import export, francais, publish, registry, stages
 from .duplicates import duplicates_frame
 from .assemble import assemble
 from .cache import ExtractionCache
+from .discover import why
 from .extract import extract_fragments
 from .read import OFFICE_READERS, SHEET_READERS, DocumentError
+from .printable import escaped
 from .read.pdf import read_pdf
 from .run import run as run_pipeline
-from .settings import Settings
+from .settings import ParamsError, Settings
 from .stages import write_outputs
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.",
+                  context_settings={"help_option_names": ["--help", "-h"]}, pretty_exceptions_enable=False)
 # No markup: file names may hold brackets, which rich would take for styles.
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
-PARAMS_OPTION = typer.Option(Path("params.yaml"), "--params", help="Fichier de paramètres (défauts si absent).")
+DEFAULT_PARAMS = Path("params.yaml")
+PARAMS_OPTION = typer.Option(None, "--params",
+                             help="Fichier de paramètres (défaut : params.yaml s'il existe, sinon les valeurs par défaut).")
+
+
+class UserError(Exception):
+    """A mistake of the user's (path, file, parameter): its message is the one line shown, exit 2."""
+
+
+def say(text: str, **style) -> None:
+    """One message on stderr; file names and cell text in it never reach the terminal raw."""
+    err.print(escaped(text), **style)
+
+
+def load_settings(params: Optional[Path]) -> Settings:
+    """The settings of params.yaml (the default one when present), checked key by key."""
+    if params is not None and not params.is_file():
+        raise UserError(f"{escaped(str(params))} : fichier de paramètres introuvable")
+    return Settings.load(params or DEFAULT_PARAMS)
+
+
+def _version(show: bool) -> None:
+    if show:
+        print(f"synergies {installed_version('synergies')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Afficher la version et quitter."),
+) -> None:
+    """Rapports de synergies commune–CPAS → tableau propre."""
 # Tests point it at a temporary file through the environment, so they never extend the project's.
 REGISTRY_OPTION = typer.Option(Path("registre/synergies.csv"), "--registre", envvar="SYNERGIES_REGISTRE",
                                help="Registre des synergies connues (identifiants stables d'une exécution à l'autre).")
@@ -42,7 +81,7 @@ REGISTRY_OPTION = typer.Option(Path("registre/synergies.csv"), "--registre", env
 def progress_reporter():
     """A progress bar on a terminal; a plain line per document otherwise (logs, CI)."""
     if not err.is_terminal:
-        yield lambda name: err.print(f"lu : {name}")
+        yield lambda name: say(f"lu : {name}")
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True) as bar:
@@ -56,7 +95,7 @@ def run(
     out: Path = typer.Option(..., "--out", help="Dossier de sortie."),
     commune: Optional[str] = typer.Option(None, "--commune", help="Commune, si le document ne la dit pas."),
     annee: Optional[int] = typer.Option(None, "--annee", help="Année du rapport, si le document ne la dit pas."),
-    params: Path = PARAMS_OPTION,
+    params: Optional[Path] = PARAMS_OPTION,
     jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", help="Documents lus en parallèle (défaut : tous les cœurs)."),
     cache: Path = typer.Option(Path("interim/cache"), "--cache", help="Cache des documents déjà lus."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Tout relire, sans lire ni écrire le cache."),
@@ -66,23 +105,27 @@ def run(
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet / .xlsx dans OUT."""
     missing = [path for path in inputs if not path.exists()]
     if missing:  # a mistyped path must not replace the previous results by an empty table
-        err.print(f"{missing[0]} : fichier ou dossier introuvable ; rien n'a été écrit.")
+        say(f"{missing[0]} : fichier ou dossier introuvable ; rien n'a été écrit.")
         raise typer.Exit(2)
     misplaced = publish.misplaced_out(out, inputs)
     if misplaced:
-        err.print(misplaced)
+        say(misplaced)
         raise typer.Exit(2)
-    settings = Settings.load(params)
+    settings = load_settings(params)
     try:
         known = registry.load(registre)
     except ValueError as error:
-        err.print(str(error))
+        say(str(error))
         raise typer.Exit(2)
     try:
         with publish.output_lock(out):
             with progress_reporter() as progress:
                 result = run_pipeline(inputs, settings, commune, annee,
                                       None if no_cache else ExtractionCache(cache), max(1, jobs), progress, known)
+            if not result.documents and not result.rejects:
+                say(f"Aucun document (.pdf, .docx, .odt, .xlsx, .ods) dans {', '.join(map(str, inputs))} : "
+                    f"rien n'a été écrit dans {out}.")
+                raise typer.Exit(1)
             # A run that read nothing never replaces earlier results; with none yet, its rejects are written.
             kept = not result.documents and (out / "synergies.csv").exists()
             if not kept:
@@ -90,34 +133,34 @@ def run(
                               doublons=duplicates_frame(result.doublons))
                 registry.save(result.registre, registre)
     except publish.OutputBusy as busy:
-        err.print(str(busy))
+        say(str(busy))
         raise typer.Exit(2)
     except KeyboardInterrupt:
-        err.print(f"Interrompu : les résultats précédents de {out} sont restés tels quels.")
+        say(f"Interrompu : les résultats précédents de {out} sont restés tels quels.")
         raise typer.Exit(130)
     except OSError as error:
-        err.print(f"{out} : impossible d'écrire les résultats ({error.strerror or error})")
+        say(f"{out} : impossible d'écrire les résultats ({why(error)})")
         raise typer.Exit(2)
     for reject in result.rejects:
-        err.print(f"REJETÉ {reject.fichier} : {reject.raison}", style="red")
+        say(f"REJETÉ {reject.fichier} : {reject.raison}", style="red")
     for doc in result.documents:
         suffix = Path(doc.fichier).suffix.lower()
         unit = "tableaux" if suffix in OFFICE_READERS else "feuilles" if suffix in SHEET_READERS else "pages"
         unit += " (structure balisée)" if doc.balise else ""
-        err.print(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
-                  f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)"
-                  + "".join(f", {remark}" for remark in doc.remarques))
+        say(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
+            f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)"
+            + "".join(f", {remark}" for remark in doc.remarques))
         for warning in doc.avertissements:
-            err.print(f"    - {warning}")
+            say(f"    - {warning}")
     for doublon in result.doublons:
-        err.print(f"DOUBLON {doublon.fichier} : {doublon.raison} ({doublon.fichier_garde})")
+        say(f"DOUBLON {doublon.fichier} : {doublon.raison} ({doublon.fichier_garde})")
     for group in result.conflits:
-        err.print("ATTENTION : rapports différents pour la même commune et la même année, tous gardés "
+        say("ATTENTION : rapports différents pour la même commune et la même année, tous gardés "
                   "et marqués à vérifier : " + ", ".join(group))
     if kept:
-        err.print(f"Aucun document lisible : les résultats précédents de {out} sont restés tels quels.")
+        say(f"Aucun document lisible : les résultats précédents de {out} sont restés tels quels.")
         raise typer.Exit(1)
-    err.print(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv "
+    say(f"Total : {len(result.table)} lignes de {len(result.documents)} document(s) dans {out}/synergies.csv "
               f"(pour Excel : {out}/synergies.xlsx)"
               + (f" ; {len(result.rejects)} rejeté(s), voir {out}/rejects.csv" if result.rejects else "")
               + (f" ; {len(result.doublons)} doublon(s) écarté(s), voir {out}/doublons.csv" if result.doublons else "")
@@ -135,23 +178,23 @@ app.add_typer(etape, name="etape")
 
 @etape.command("extract")
 def etape_extract(inputs: list[Path], interim: Path = typer.Option(Path("interim"), "--interim"),
-                  params: Path = PARAMS_OPTION,
+                  params: Optional[Path] = PARAMS_OPTION,
                   jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j")) -> None:
     """Lire les documents (cache par document) et écrire interim/extraits.json."""
-    stages.stage_extract(inputs, interim, Settings.load(params), max(1, jobs))
+    stages.stage_extract(inputs, interim, load_settings(params), max(1, jobs))
 
 
 @etape.command("assemble")
-def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION,
+def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Optional[Path] = PARAMS_OPTION,
                    registre: Path = REGISTRY_OPTION) -> None:
     """Des fragments aux lignes : interim/lignes.parquet, rejets.csv, doublons.csv ; registre étendu."""
-    stages.stage_assemble(interim, Settings.load(params), registre)
+    stages.stage_assemble(interim, load_settings(params), registre)
 
 
 @etape.command("normalise")
-def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), params: Path = PARAMS_OPTION) -> None:
+def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Libellés normalisés et motifs de vérification : interim/normalisees.parquet."""
-    stages.stage_normalise(interim, Settings.load(params))
+    stages.stage_normalise(interim, load_settings(params))
 
 
 @etape.command("validate")
@@ -162,15 +205,15 @@ def etape_validate(interim: Path = typer.Option(Path("interim"), "--interim")) -
 
 @etape.command("export")
 def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
-                 out: Path = typer.Option(Path("output"), "--out"), params: Path = PARAMS_OPTION) -> None:
+                 out: Path = typer.Option(Path("output"), "--out"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Écrire output/synergies.csv, synergies.parquet, synergies.duckdb, rejects.csv et validation_report.*."""
-    stages.stage_export(interim, out, Settings.load(params))
+    stages.stage_export(interim, out, load_settings(params))
 
 
 @etape.command("evolution")
-def etape_evolution(out: Path = typer.Option(Path("output"), "--out"), params: Path = PARAMS_OPTION) -> None:
+def etape_evolution(out: Path = typer.Option(Path("output"), "--out"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Comparer les années successives de chaque commune : output/evolution.csv, .md, .html."""
-    stages.stage_evolution(out, Settings.load(params))
+    stages.stage_evolution(out, load_settings(params))
 
 
 @app.command()
@@ -178,21 +221,21 @@ def diff(
     old: Path = typer.Argument(..., help="Sortie de l'année précédente : synergies.csv, .parquet ou son dossier."),
     new: Path = typer.Argument(..., help="Sortie de l'année suivante."),
     out: Path = typer.Option(..., "--out", help="CSV des changements ; rapports .md et .html écrits à côté."),
-    params: Path = PARAMS_OPTION,
+    params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Ce qui a changé d'une année à l'autre : synergies ajoutées, supprimées, modifiées."""
     from .diff import diff_tables, load_run_output
     from .diff_report import change_counts
 
-    settings = Settings.load(params)
+    settings = load_settings(params)
     try:
         changes = diff_tables(load_run_output(old), load_run_output(new), settings.diff)
     except ValueError as error:
-        err.print(str(error))
+        say(str(error))
         raise typer.Exit(2)
     stages.write_diff(changes, out)
     counts = ", ".join(f"{n} {kind}" for kind, n in change_counts(changes).items())
-    err.print(f"{out} : {counts or 'aucune synergie'} ; rapports {out.with_suffix('.md')} et {out.with_suffix('.html')}")
+    say(f"{out} : {counts or 'aucune synergie'} ; rapports {out.with_suffix('.md')} et {out.with_suffix('.html')}")
 
 
 @app.command()
@@ -201,26 +244,26 @@ def debug(
     page: int = typer.Option(..., "--page", help="Numéro de page (à partir de 1)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Image PNG à écrire (défaut : debug/FICHIER_pN.png)."),
     scale: float = typer.Option(1.5, "--scale", help="Agrandissement du rendu."),
-    params: Path = PARAMS_OPTION,
+    params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Dessiner ce qui a été détecté sur une page : cellules, lignes, en-têtes ignorées, fusions."""
     from .debug import draw_detection, render_page
 
-    settings = Settings.load(params)
+    settings = load_settings(params)
     try:
         document = read_pdf(file, settings.extract)
-    except (DocumentError, OSError) as error:
-        err.print(f"{file} : {error}")
-        raise typer.Exit(1)
+    except DocumentError as error:
+        say(f"{file} : {error}")
+        raise typer.Exit(2)
     if not 1 <= page <= len(document.pages):
-        err.print(f"{file} : la page {page} n'existe pas (le document a {len(document.pages)} pages).")
+        say(f"{file} : la page {page} n'existe pas (le document a {len(document.pages)} pages).")
         raise typer.Exit(2)
     assembly = assemble(extract_fragments(document.pages, settings.extract), settings)
     picture = draw_detection(render_page(file, page, scale), document.pages[page - 1], assembly, scale)
     target = out or Path("debug") / f"{file.stem}_p{page}.png"
     export.write_atomic(target, lambda tmp: picture.save(tmp, format="PNG"))
     counts = {d: sum(1 for f, x in assembly.decisions if f.page == page and x == d) for d in ("ligne", "suite", "entete", "ignore")}
-    err.print(f"{target} : {counts['ligne']} ligne(s), {counts['suite']} suite(s) fusionnée(s), "
+    say(f"{target} : {counts['ligne']} ligne(s), {counts['suite']} suite(s) fusionnée(s), "
               f"{counts['entete']} en-tête(s) ignorée(s), {counts['ignore']} fragment(s) ignoré(s)")
 
 
@@ -233,18 +276,52 @@ def score(
     """Comparer une sortie à une référence, cellule par cellule."""
     from .score import score as score_tables
 
-    table = pd.read_csv(output, dtype=str, keep_default_na=False)
+    table = _read_cells(output, ("fichier_source",))
     if fichier:
         table = table[table["fichier_source"] == fichier]
-    result = score_tables(table, pd.read_csv(reference, dtype=str, keep_default_na=False))
+    result = score_tables(table, _read_cells(reference, ()))
     print(result.summary())
     for ligne, column, want, got in result.mismatches:
         print(f"  ligne {ligne} {column}\n    attendu : {want}\n    obtenu  : {got}")
 
 
-def main() -> None:
-    app(prog_name="synergies")
+def _read_cells(path: Path, extra: tuple[str, ...]) -> pd.DataFrame:
+    """A CSV holding the six cell columns (and `extra`), or a UserError saying what is wrong."""
+    from .model import CELL_COLUMNS
+
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as error:  # pandas' parser errors are ValueErrors
+        raise UserError(f"{escaped(str(path))} : ce n'est pas un fichier CSV lisible (attendu : un synergies.csv ou une référence)") from None
+    missing = [c for c in (*CELL_COLUMNS, *extra) if c not in table.columns]
+    if missing:
+        raise UserError(f"{escaped(str(path))} : colonnes manquantes : {', '.join(missing)}")
+    return table
+
+
+def main(args: list[str] | None = None) -> None:
+    """The program: click's parsing and errors in French, and no traceback for a user error."""
+    francais.install()
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="synergies", standalone_mode=False)
+    except NoArgsIsHelpError as error:
+        print(error.ctx.get_help())
+        code = 0
+    except UsageError as error:
+        say(francais.usage_error(error))
+        code = 2
+    except (UserError, ParamsError) as error:
+        say(str(error))
+        code = 2
+    except OSError as error:
+        say(f"{error.filename or ''} : {why(error)}" if error.filename else why(error))
+        code = 2
+    except (KeyboardInterrupt, Abort):
+        say("Interrompu.")
+        code = 130
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

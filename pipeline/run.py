@@ -1,7 +1,7 @@
 """The run: documents in, one table out.
 
-`extract_documents` does the expensive reading, one document per process (`--jobs`), each result
-kept in the per-document cache. `assemble_documents` turns the extractions into rows with pure
+`extract_documents` does the expensive reading, each document in its own bounded process
+(`pipeline.worker`, `--jobs` at a time), each result kept in the per-document cache. `assemble_documents` turns the extractions into rows with pure
 functions (assemble -> clean -> provenance), then `normalise_and_validate` labels and checks the
 whole table. `synergies run` and the DVC stages both call these same functions. One document that fails is reported in the
 rejects and never stops the others.
@@ -9,10 +9,7 @@ rejects and never stops the others.
 
 from __future__ import annotations
 
-import hashlib
-import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,15 +22,18 @@ from .clean import clean_row, document_words
 from .domaine import assign_domaines
 from .duplicates import Document, Duplicate, one_report_each
 from .fiches import fiches
+from .discover import Reject, find_documents, shown_path, why
 from .identify import identify
 from .ids import synergy_id
 from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
 from .normalise import normalise
-from .read import DOCUMENT_SUFFIXES, DocumentError, read_document
+from .read import DOCUMENT_SUFFIXES, DocumentError
 from .read.tagged import STRATEGY as TAGGED
 from .rubriques import fill_rubriques
 from .settings import OcrSettings, Settings
 from .validate import validate
+from .worker import Read, hash_file, read_documents
+
 
 @dataclass(frozen=True)
 class Source:
@@ -54,12 +54,6 @@ class DocumentReport:
     echecs: int = 0  # schema checks failed
     balise: bool = False  # a tagged PDF read through its structure tree
     remarques: tuple[str, ...] = ()  # what the reader set aside (hidden rows of a sheet...)
-
-
-@dataclass(frozen=True)
-class Reject:
-    fichier: str
-    raison: str
 
 
 @dataclass
@@ -85,48 +79,6 @@ class RunResult:
     registre: pd.DataFrame = field(default_factory=registry.empty)
 
 
-def shown_path(path: Path) -> str:
-    """The path relative to the working folder when it lies below it, as given otherwise."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def find_documents(inputs: list[Path]) -> tuple[list[Path], list[Reject]]:
-    """Files given, and documents found in folders given (recursively, in name order)."""
-    found: list[Path] = []
-    missing: list[Reject] = []
-    for item in inputs:
-        if item.is_dir():
-            found.extend(sorted(
-                p for p in item.rglob("*")
-                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES and not p.name.startswith(".")
-            ))
-        elif item.is_file():
-            found.append(item)
-        else:
-            missing.append(Reject(shown_path(item), "fichier ou dossier introuvable"))
-    return found, missing
-
-
-def _extract_or_reason(path: Path, settings: Settings) -> Extraction | str:
-    """An extraction, or the reason it failed: no exception leaves a document's reading."""
-    try:
-        return read_document(path, settings)
-    except DocumentError as err:
-        return str(err)
-    except OSError as err:
-        return f"lecture impossible ({err.strerror or err})"
-    except Exception as err:  # a document from the wild can trip any library: never stop the others
-        return f"erreur inattendue pendant la lecture ({type(err).__name__}: {err}) ; signalez-la avec ce fichier"
-
-
-def _ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and reports once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def extract_documents(
     inputs: list[Path],
     settings: Settings,
@@ -134,46 +86,48 @@ def extract_documents(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[tuple[Source, Extraction]], list[Reject]]:
-    """Every document's extraction, in input order, from the cache or read anew."""
-    paths, rejects = find_documents(inputs)
+    """Every document's extraction, in input order, from the cache or read anew.
+
+    Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
+    by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
+    paths, rejects = find_documents(inputs, DOCUMENT_SUFFIXES)
     key = extraction_key(settings)
-    sources: list[Source] = []
-    for path in paths:
+    shown = [shown_path(path) for path in paths]
+    results: dict[int, Read | str] = {}
+    for i, path in enumerate(paths):
+        if cache is None:
+            continue
         try:
-            sources.append(Source(path, shown_path(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+            sha256 = hash_file(path, settings.limites)
+        except DocumentError as err:
+            results[i] = str(err)
         except OSError as err:
-            rejects.append(Reject(shown_path(path), f"lecture impossible ({err.strerror or err})"))
-    results: dict[int, Extraction | str] = {}
-    for i, source in enumerate(sources):
-        cached = cache.get(source.sha256, key) if cache else None
-        if cached is not None:
-            results[i] = cached
-            if progress:
-                progress(source.shown)
-    todo = [i for i in range(len(sources)) if i not in results]
-
-    def done(i: int, outcome: Extraction | str) -> None:
-        results[i] = outcome
-        if cache and isinstance(outcome, Extraction):
-            cache.put(sources[i].sha256, key, outcome)
+            results[i] = why(err)
+        else:
+            cached = cache.get(sha256, key)
+            if cached is None:
+                continue
+            results[i] = Read(sha256, cached)
         if progress:
-            progress(sources[i].shown)
+            progress(shown[i])
+    todo = [i for i in range(len(paths)) if i not in results]
 
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupt) as pool:
-            futures = {i: pool.submit(_extract_or_reason, sources[i].path, settings) for i in todo}
-            for i, future in futures.items():
-                done(i, future.result())
-    else:
-        for i in todo:
-            done(i, _extract_or_reason(sources[i].path, settings))
+    def done(number: int, outcome: Read | str) -> None:
+        i = todo[number]
+        results[i] = outcome
+        if cache and isinstance(outcome, Read):
+            cache.put(outcome.sha256, key, outcome.extraction)
+        if progress:
+            progress(shown[i])
+
+    read_documents([paths[i] for i in todo], settings, jobs, done)
     extracted = []
-    for i, source in enumerate(sources):
+    for i, path in enumerate(paths):
         outcome = results[i]
         if isinstance(outcome, str):
-            rejects.append(Reject(source.shown, outcome))
+            rejects.append(Reject(shown[i], outcome))
         else:
-            extracted.append((source, outcome))
+            extracted.append((Source(path, shown[i], outcome.sha256), outcome.extraction))
     return extracted, rejects
 
 
@@ -331,8 +285,9 @@ def run(
 
 def process_document(path: Path, settings: Settings, commune: str | None = None, annee: int | None = None
                      ) -> tuple[pd.DataFrame, DocumentReport]:
-    """One document through the whole run, without cache (tests, scripts); DocumentError if rejected."""
-    result = run([path], settings, commune, annee)
+    """One document through the whole run, read in this process without cache (tests, scripts);
+    DocumentError if rejected."""
+    result = run([path], settings, commune, annee, jobs=0)
     if result.rejects:
         raise DocumentError(result.rejects[0].raison)
     return result.table, result.documents[0]

@@ -221,6 +221,31 @@ class DuplicateSettings:
 
 
 @dataclass(frozen=True)
+class LimitSettings:
+    """Bounds on one document, so that no single file (damaged, hostile or huge) can stall or
+    exhaust a run: past any of them the document is rejected with the reason, the others go on."""
+
+    # Each document is read in its own process, stopped after this many seconds of reading ...
+    temps_document: float = 120.0
+    # ... or when it needs more than this many megabytes of memory (address space of the process).
+    memoire_document: int = 2048
+    # A file larger than this many megabytes is rejected before it is read (the largest real
+    # report seen is a 40 MB scan).
+    taille_fichier: int = 500
+    # Declared sizes read from a file are capped before anything is allocated: a cell spanning
+    # more grid columns or rows than this (docx gridSpan/gridBefore, tagged PDF ColSpan/RowSpan,
+    # ODT repeats) is damaged or hostile; real tables have at most a few dozen columns.
+    cellules_repetees: int = 1000
+    # Table rows a document may hold (header matching, assembly and normalisation run on every row;
+    # the longest real report has a few hundred).
+    lignes_document: int = 5000
+    # The uncompressed content of a .docx/.odt (the sum of its parts), in megabytes.
+    archive_decompressee: int = 200
+    # A page picture for OCR is never rendered above this many megapixels (A3 at 400 dpi: 31).
+    pixels_page: float = 64.0
+
+
+@dataclass(frozen=True)
 class Settings:
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     assemble: AssembleSettings = field(default_factory=AssembleSettings)
@@ -231,17 +256,65 @@ class Settings:
     score: ScoreSettings = field(default_factory=ScoreSettings)
     domaine: DomaineSettings = field(default_factory=DomaineSettings)
     doublons: DuplicateSettings = field(default_factory=DuplicateSettings)
+    limites: LimitSettings = field(default_factory=LimitSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":
-        """Defaults overridden by the sections of a params.yaml, when there is one."""
+        """Defaults overridden by the sections of a params.yaml, when there is one.
+
+        Every key is checked (ParamsError names the first wrong one): a mistyped key silently
+        ignored would leave the user believing a tolerance changed.
+        """
         if path is None or not path.exists():
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        parts = {}
-        for f in fields(cls):
-            section_type = f.default_factory  # type: ignore[misc]
-            known = {x.name for x in fields(section_type)}
-            given = {k: v for k, v in (data.get(f.name) or {}).items() if k in known}
-            parts[f.name] = section_type(**given)
-        return cls(**parts)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as err:
+            raise ParamsError(f"{path} : lecture impossible ({getattr(err, 'strerror', None) or err})") from None
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" (ligne {mark.line + 1})" if mark else ""
+            raise ParamsError(f"{path} : fichier YAML mal formé{where}") from None
+        data = {} if data is None else data
+        if not isinstance(data, dict):
+            raise ParamsError(f"{path} : attendu des sections (extract:, diff:, ...), pas une valeur seule")
+        sections = {f.name: f.default_factory for f in fields(cls)}  # type: ignore[misc]
+        for name in data:
+            if name not in sections:
+                raise ParamsError(f"{path} : section inconnue « {name} » (connues : {', '.join(sections)})")
+        return cls(**{name: _section(path, name, kind, data.get(name)) for name, kind in sections.items()})
+
+
+class ParamsError(ValueError):
+    """A params.yaml that cannot be used; the message names the file and the key, in French."""
+
+
+# Keys whose value is a 0-100 score; every other number is a tolerance that cannot be negative.
+_SCORES = {"header_score", "threshold", "name_threshold", "confident_score", "min_score",
+           "low_confidence", "low_page_confidence"}
+
+
+def _section(path: Path, name: str, kind: type, given: object):
+    """One section of params.yaml checked key by key against its dataclass."""
+    if given is None:
+        return kind()
+    if not isinstance(given, dict):
+        raise ParamsError(f"{path} : « {name} » doit contenir des clés (clé: valeur)")
+    known = {f.name: f for f in fields(kind)}
+    for key, value in given.items():
+        where = f"{path} : {name}.{key}"
+        if key not in known:
+            raise ParamsError(f"{path} : clé inconnue « {name}.{key} » (voir pipeline/settings.py)")
+        default = known[key].default
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise ParamsError(f"{where} doit être un texte")
+            continue
+        integer = isinstance(default, int)
+        if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+            raise ParamsError(f"{where} doit être un nombre{' entier' if integer else ''} (lu : {value!r})")
+        if value < 0:
+            raise ParamsError(f"{where} ne peut pas être négatif (lu : {value})")
+        if key in _SCORES and value > 100:
+            raise ParamsError(f"{where} est un score entre 0 et 100 (lu : {value})")
+    return kind(**given)

@@ -60,7 +60,7 @@ def merged_report(target: Path, copies: int) -> Path:
 # --- contenders, each run in a child process -------------------------------------------------
 
 def run_pipeline(paths: list[Path], out: Path, cache: Path | None) -> int:
-    from pipeline.model import ExtractionCache
+    from pipeline.cache import ExtractionCache
     from pipeline.run import run
     from pipeline.settings import Settings
     from pipeline.stages import write_outputs
@@ -133,7 +133,8 @@ def child(spec: str) -> None:
     start = time.perf_counter()
     pages = CONTENDERS[args["name"]](args)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The pipeline reads each document in a worker process (pipeline/worker.py): its peak counts too.
+    peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     print(json.dumps({"pages": pages, "seconds": seconds, "peak_mb": peak_mb}))
 
 

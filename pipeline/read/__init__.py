@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..extract import extract_fragments
 from ..model import Extraction
-from ..settings import ExtractSettings, Settings
+from ..settings import ExtractSettings, LimitSettings, Settings
 from .base import DocumentError
 from .docx import read_docx
 from .ods import read_ods
@@ -32,24 +32,32 @@ DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS, *SHEET_READERS}
 __all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "SHEET_READERS", "DocumentError", "read_document"]
 
 
-def read_document(path: Path, settings: Settings) -> Extraction:
+def read_document(path: Path, settings: Settings, data: bytes | None = None) -> Extraction:
     """Read one document and find its table fragments; raises DocumentError with the reason.
 
     Word and LibreOffice files carry their table structure: it is read as is, with no geometry
     (`page` then numbers the table); spreadsheets are read from their cells (`page` numbers the sheet). A tagged PDF whose structure tree holds the table is read
     through it; other PDFs, and tagged ones whose tree does not fit the pages, go through the
-    page geometry (`pipeline.extract`), scanned pages through OCR first.
+    page geometry (`pipeline.extract`), scanned pages through OCR first. `data`, when given, is the
+    file's content as already read (and hashed) by the caller; the PDF and .docx readers parse
+    those bytes, the others still open the path.
     """
     suffix = path.suffix.lower()
+    limits = settings.limites
     if suffix in SHEET_READERS:
-        return SHEET_READERS[suffix](path, settings.extract)
+        extraction = SHEET_READERS[suffix](path, settings.extract)
+        _check_rows(len(extraction.fragments), limits)
+        return extraction
     if suffix in OFFICE_READERS:
-        office = OFFICE_READERS[suffix](path)
+        office = read_docx(path if data is None else data, limits) if suffix == ".docx" else OFFICE_READERS[suffix](path)
+        _check_rows(len(office.fragments), limits)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
-    document = read_pdf(path, settings.extract, settings.ocr)
-    fragments = read_tagged(path, document, settings.extract)
+    source = path if data is None else data
+    document = read_pdf(source, settings.extract, settings.ocr, limits)
+    fragments = read_tagged(source, document, settings.extract, limits)
     if fragments is None:
         fragments = extract_fragments(document.pages, settings.extract)
+    _check_rows(len(fragments), limits)
     return Extraction(
         pages=len(document.pages),
         fragments=tuple(fragments),
@@ -57,3 +65,11 @@ def read_document(path: Path, settings: Settings) -> Extraction:
         metadata_title=document.metadata.get("Title", ""),
         scans=tuple(scan.summary() for _, scan in sorted(document.scans.items())),
     )
+
+
+def _check_rows(rows: int, limits: LimitSettings) -> None:
+    """Header matching and assembly run on every row: a document declaring far more rows than any
+    report is refused before that work (an .odt repeating one row 100,000 times)."""
+    if rows > limits.lignes_document:
+        raise DocumentError(f"document trop grand : plus de {limits.lignes_document} lignes de tableau "
+                            "(limites.lignes_document dans params.yaml) ; le fichier est peut-être abîmé")

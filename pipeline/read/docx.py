@@ -10,23 +10,25 @@ import io
 import zipfile
 from pathlib import Path
 
-from .base import DocumentError
-from .office import DAMAGED, OfficeDocument, check_container, office_document, why
+from ..settings import LimitSettings
+from .base import DocumentError, document_bytes
+from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, office_document, why
 
 
-def read_docx(path: Path) -> OfficeDocument:
+def read_docx(source: Path | bytes, limits: LimitSettings = LimitSettings()) -> OfficeDocument:
     """Open a .docx and read every table; raise DocumentError with a reason a user can act on."""
     from docx import Document
     from lxml.etree import LxmlError
 
-    data = path.read_bytes()
+    data = document_bytes(source)
     check_container(data, "Word", ".docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_unzipped_size(archive, limits.archive_decompressee * 10**6, "document Word")
             if "[Content_Types].xml" not in archive.namelist() and "mimetype" in archive.namelist():
                 raise DocumentError("ce n'est pas un document Word .docx mais un document OpenDocument (.odt ?)")
         document = Document(io.BytesIO(data))
-        blocks = [_docx_table(el) if el.tag == _W + "tbl" else _docx_paragraph(el)
+        blocks = [_docx_table(el, limits.cellules_repetees) if el.tag == _W + "tbl" else _docx_paragraph(el)
                   for el in _top_level(document.element.body, {_W + "tbl", _W + "p"})]
         doc_title = _docx_core_title(document)
     except ValueError as err:
@@ -72,13 +74,14 @@ def _top_level(root, tags: str | set[str]) -> list:
     return found
 
 
-def _w_int(el, name: str, default: int) -> int:
+def _w_int(el, name: str, default: int, limit: int) -> int:
+    """A count declared by the file, within [0, limit]: a span of 1e8 columns is never allocated."""
     child = el.find(_W + name) if el is not None else None
     value = child.get(_W + "val") if child is not None else None
-    return int(value) if value is not None else default
+    return min(max(0, int(value)), limit) if value is not None else default
 
 
-def _docx_table(tbl) -> list[list[str]]:
+def _docx_table(tbl, limit: int) -> list[list[str]]:
     """A table's rows as grid-aligned cell texts; merged areas read as empty beyond their origin."""
     grid = tbl.find(_W + "tblGrid")
     width = len(grid.findall(_W + "gridCol")) if grid is not None else 0
@@ -87,10 +90,10 @@ def _docx_table(tbl) -> list[list[str]]:
         tr_pr = tr.find(_W + "trPr")
         if tr_pr is not None and tr_pr.find(_W + "del") is not None:
             continue  # a row deleted with track changes on
-        cells = [""] * _w_int(tr_pr, "gridBefore", 0)
+        cells = [""] * _w_int(tr_pr, "gridBefore", 0, limit)
         for tc in _top_level(tr, _W + "tc"):
             tc_pr = tc.find(_W + "tcPr")
-            span = max(1, _w_int(tc_pr, "gridSpan", 1))
+            span = max(1, _w_int(tc_pr, "gridSpan", 1, limit))
             if _merged_continuation(tc_pr):
                 text = ""  # the text belongs to the row (or column) where the merge starts
             else:

@@ -102,7 +102,9 @@ def check_container(data: bytes, kind: str, suffix: str) -> None:
 
 
 # Errors the zip, XML and document libraries raise on a damaged file; all mean the same to a user.
-DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, IndexError, EOFError)
+# NotImplementedError: zipfile on an archive version or compression method it does not know.
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, IndexError, EOFError,
+           NotImplementedError)
 
 
 def check_unzipped_size(archive: zipfile.ZipFile, limit: int, kind: str) -> None:
@@ -124,6 +126,8 @@ def why(err: Exception) -> str:
         return "archive tronquée ou endommagée"
     if isinstance(err, zlib.error):
         return "données compressées endommagées"
+    if isinstance(err, NotImplementedError):
+        return "archive d'un format ou d'une compression non pris en charge"
     if isinstance(err, KeyError):
         name = re.search(r"'([^']+)'", str(err))  # zipfile: "There is no item named 'x' in the archive"
         return f"partie manquante dans l'archive : {name.group(1) if name else err}"

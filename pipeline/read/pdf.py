@@ -17,8 +17,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..model import PageContent, Rule, Segment
-from ..settings import ExtractSettings, OcrSettings
-from .base import DocumentError
+from ..printable import UNMAPPED
+from ..settings import ExtractSettings, LimitSettings, OcrSettings
+from .base import DocumentError, document_bytes
 from .text import LIGATURES, line_segments, split_furniture
 
 if TYPE_CHECKING:
@@ -38,9 +39,10 @@ class PdfDocument:
     tagged: bool = False  # the catalog says the PDF is tagged: it may carry its table structure
 
 
-def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettings()) -> PdfDocument:
+def read_pdf(source: Path | bytes, settings: ExtractSettings, ocr: OcrSettings = OcrSettings(),
+             limits: LimitSettings = LimitSettings()) -> PdfDocument:
     """Open a PDF and read every page; raise DocumentError with a reason a user can act on."""
-    data = path.read_bytes()
+    data = document_bytes(source)
     if not data:
         raise DocumentError("fichier vide (0 octet)")
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -55,7 +57,7 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
         pages, scans = [], {}
         for i in range(len(pdf)):
             page = read_page(pdf[i], i + 1, settings)
-            scan = _scan_if_needed(pdf, page, settings, ocr)
+            scan = _scan_if_needed(pdf, page, settings, ocr, limits)
             if scan is not None:
                 scans[page.number], page = scan, scan.content
             pages.append(page)
@@ -70,8 +72,18 @@ def read_pdf(path: Path, settings: ExtractSettings, ocr: OcrSettings = OcrSettin
     return PdfDocument(pages=pages, metadata=metadata, scans=scans, tagged=tagged)
 
 
+def check_pixels(width: float, height: float, scale: float, number: int, limits: LimitSettings) -> None:
+    """Refuse to render a page whose picture would exceed `limites.pixels_page` (a page 200 m wide
+    declared by a damaged or hostile file), before any pixel is allocated."""
+    megapixels = abs(width * scale) * abs(height * scale) / 1e6
+    if not megapixels <= limits.pixels_page:  # NaN too
+        raise DocumentError(f"page {number} trop grande pour être rendue en image ({width / 72 * 2.54:,.0f} × "
+                            f"{height / 72 * 2.54:,.0f} cm, limite {limits.pixels_page:g} mégapixels : "
+                            "limites.pixels_page dans params.yaml)")
+
+
 def _scan_if_needed(
-    pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings
+    pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings, limits: LimitSettings
 ) -> OcrPage | None:
     """A page without a text layer read again by OCR from its picture; None for any other page."""
     # Imported here: born-digital runs never load OpenCV and Tesseract.
@@ -79,6 +91,7 @@ def _scan_if_needed(
 
     if not needs_ocr(page, ocr):
         return None
+    check_pixels(page.width, page.height, ocr.dpi / 72, page.number, limits)
     source = pdf[page.number - 1]
     try:
         image = source.render(scale=ocr.dpi / 72, grayscale=True).to_pil()
@@ -108,7 +121,9 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     length, i.e. a gap pdfium did not mark with a space) is measured character by character.
     """
     text = textpage.get_text_range()
-    count = min(textpage.count_chars(), len(text))
+    count = textpage.count_chars()
+    if len(text) != count:
+        text = _text_by_index(textpage, count)
     rect = pdfium_c.FS_RECTF()
     words: list[Segment] = []
     for match in _WORD.finditer(text, 0, count):
@@ -123,6 +138,26 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
         else:
             words.extend(_measured_words(textpage, text, first, last + 1, height, s))
     return words
+
+
+def _text_by_index(textpage: pdfium.PdfTextPage, count: int) -> str:
+    """The page's text with exactly one character per character index, so that every character
+    keeps its own box. pdfium's text leaves out a character it counts but has no Unicode for (a
+    NUL, a glyph the font does not map), which would shift every later word onto its neighbour's
+    box; such a character becomes U+FFFD (its row is flagged). A character outside the BMP counted
+    as two halves keeps both indexes: the second one holds a NUL, dropped from the word's text."""
+    codes = [pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count)]
+    chars = []
+    for i, code in enumerate(codes):
+        if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= codes[i + 1] < 0xE000:
+            chars.append(chr(0x10000 + ((code - 0xD800) << 10) + (codes[i + 1] - 0xDC00)))
+        elif 0xDC00 <= code < 0xE000 and i and 0xD800 <= codes[i - 1] < 0xDC00:
+            chars.append("\x00")
+        elif code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
+            chars.append(UNMAPPED)
+        else:
+            chars.append(chr(code))
+    return "".join(chars)
 
 
 def _measured_words(

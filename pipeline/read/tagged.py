@@ -35,6 +35,7 @@ Untagged PDFs pay nothing: `read_pdf` reads the catalog's MarkInfo once per docu
 from __future__ import annotations
 
 import ctypes
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,7 @@ import pypdfium2.raw as pdfium_c
 from ..extract.cells import text_lines
 from ..headers import match_header
 from ..model import Fragment, PageContent, Segment
-from ..settings import ExtractSettings
+from ..settings import ExtractSettings, LimitSettings
 from .office import grid_columns
 from .pdf import PdfDocument
 from .text import LIGATURES
@@ -77,7 +78,8 @@ class TaggedCell:
 
 # ------------------------------------------------------------------------------- reading (I/O)
 
-def read_tagged(path: Path, document: PdfDocument, s: ExtractSettings) -> list[Fragment] | None:
+def read_tagged(source: Path | bytes, document: PdfDocument, s: ExtractSettings,
+                limits: LimitSettings = LimitSettings()) -> list[Fragment] | None:
     """The table rows of a tagged PDF read from its structure, or None when the structure is
     absent, unusable or inconsistent with the pages (`document` is the same file as read by
     `read_pdf`)."""
@@ -86,14 +88,14 @@ def read_tagged(path: Path, document: PdfDocument, s: ExtractSettings) -> list[F
     cells: list[TaggedCell] = []
     tagged_pages: set[int] = set()
     try:
-        pdf = pdfium.PdfDocument(path)
+        pdf = pdfium.PdfDocument(source)
     except pdfium.PdfiumError:
         return None
     try:
         for content in document.pages:
             page = pdf[content.number - 1]
             try:
-                found = _page_cells(page, content.number, content.height)
+                found = _page_cells(page, content.number, content.height, limits.cellules_repetees)
             finally:
                 page.close()
             if found is not None:
@@ -106,7 +108,7 @@ def read_tagged(path: Path, document: PdfDocument, s: ExtractSettings) -> list[F
     return tagged_fragments(cells, document.pages, tagged_pages, s)
 
 
-def _page_cells(page: pdfium.PdfPage, number: int, height: float) -> list[TaggedCell] | None:
+def _page_cells(page: pdfium.PdfPage, number: int, height: float, limit: int) -> list[TaggedCell] | None:
     """The table cells of one page's structure tree; None when the page has no tags at all."""
     tree = pdfium_c.FPDF_StructTree_GetForPage(page)
     if not tree:
@@ -126,8 +128,8 @@ def _page_cells(page: pdfium.PdfPage, number: int, height: float) -> list[Tagged
                 count = pdfium_c.FPDF_StructElement_CountChildren(row_el)
                 for index, cell_el in _children(row_el):
                     pieces = tuple(p for mcid in _marked_ids(cell_el) for p in texts.get(mcid, ()))
-                    cells.append(TaggedCell(table, row, count, index, _span(cell_el, b"ColSpan"),
-                                            _span(cell_el, b"RowSpan"), number, pieces))
+                    cells.append(TaggedCell(table, row, count, index, _span(cell_el, b"ColSpan", limit),
+                                            _span(cell_el, b"RowSpan", limit), number, pieces))
         return cells
     finally:
         pdfium_c.FPDF_StructTree_Close(tree)
@@ -182,14 +184,15 @@ def _marked_ids(el) -> list[int]:
     return ids
 
 
-def _span(el, name: bytes) -> int:
-    """A cell's ColSpan or RowSpan attribute (1 when absent)."""
+def _span(el, name: bytes, limit: int) -> int:
+    """A cell's ColSpan or RowSpan attribute (1 when absent), within [1, limit]: a span of 1e8
+    declared by a damaged file is never allocated."""
     value = ctypes.c_float()
     for i in range(pdfium_c.FPDF_StructElement_GetAttributeCount(el)):
         attribute = pdfium_c.FPDF_StructElement_GetAttributeAtIndex(el, i)
         found = pdfium_c.FPDF_StructElement_Attr_GetValue(attribute, name)
         if found and pdfium_c.FPDF_StructElement_Attr_GetNumberValue(found, value):
-            return max(1, int(value.value))
+            return min(max(1, int(value.value)), limit) if math.isfinite(value.value) else 1
     return 1
 
 

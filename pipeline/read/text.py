@@ -8,7 +8,9 @@ from ..model import Segment
 from ..settings import ExtractSettings
 
 # pdfium writes U+FFFE for a hyphen that ends a line.
-LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-"})
+# A NUL holds the second index of a character counted twice by pdfium (`pdf._text_by_index`).
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-",
+                           "\x00": ""})
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
