@@ -12,7 +12,8 @@ Each batch is one `run` (bounded worker per document, as users run it) and repor
 - crashes: documents whose reading failed in a way the pipeline did not foresee ("erreur
   inattendue", or a worker dying without an answer) — the run itself never stops;
 - hangs: documents stopped by the time limit (`limites.temps_document`);
-- invented rows: rows holding a word that is not in the mutant's own text;
+- invented rows: rows holding a word that is not in the mutant's own text (read independently:
+  pdfium's character values, the XML's character data), nor two pieces of it side by side;
 - peak memory of the process tree: the main process and its workers' resident sizes summed,
   sampled every 20 ms from /proc.
 """
@@ -281,6 +282,13 @@ def source_text(data: bytes, suffix: str) -> str:
     return _SPACE.sub("", without_unsafe("".join(parts)))
 
 
+def in_source(word: str, text: str) -> bool:
+    """A word is the source's when it is a run of the source's text, or two runs meeting on the
+    page: words are made from characters side by side on the page, and a damaged content stream
+    can draw a glyph beside text it does not precede in the file ("S" + "structures")."""
+    return word in text or any(word[:i] in text and word[i:] in text for i in range(1, len(word)))
+
+
 def invented(table, sources: dict[str, str]) -> int:
     """Rows holding a word that the mutant's own text does not hold."""
     from pipeline.model import CELL_COLUMNS
@@ -290,7 +298,7 @@ def invented(table, sources: dict[str, str]) -> int:
     for row in table.itertuples(index=False):
         text = sources.get(row.fichier_source, "")
         words = [w.replace(UNMAPPED, "") for c in CELL_COLUMNS for w in str(getattr(row, c)).split()]
-        if any(w and w not in text for w in words):
+        if any(w and not in_source(w, text) for w in words):
             count += 1
     return count
 

@@ -11,6 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..settings import LimitSettings
 from .base import DocumentError
 from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, megabytes, office_document, why
 
@@ -33,7 +34,9 @@ _ROW_GROUPS = {_TABLE + "table-header-rows", _TABLE + "table-rows", _TABLE + "ta
 _COLUMN_GROUPS = {_TABLE + "table-columns", _TABLE + "table-header-columns", _TABLE + "table-column-group"}
 _PARAGRAPHS = {_TEXT + "p", _TEXT + "h"}
 _ODF_SPACE = re.compile(r"[ \t\r\n]+")
-_REPEAT_LIMIT = 1000  # number-*-repeated beyond this only pads a sheet-like grid with empties
+# number-*-repeated beyond this only pads a sheet-like grid with empties, or is hostile. The default of
+# the named limit: a params.yaml override does not reach the ODT/ODS grid readers yet.
+_REPEAT_LIMIT = LimitSettings.cellules_repetees
 
 
 def read_odt(path: Path) -> OfficeDocument:
