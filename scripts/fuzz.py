@@ -13,7 +13,8 @@ Each batch is one `run` (bounded worker per document, as users run it) and repor
   inattendue", or a worker dying without an answer) — the run itself never stops;
 - hangs: documents stopped by the time limit (`limites.temps_document`);
 - invented rows: rows holding a word that is not in the mutant's own text (read independently:
-  pdfium's character values, the XML's character data), nor two pieces of it side by side;
+  pdfium's character values and page text, the XML's character data), nor made of three pieces
+  of it at most (`in_source`);
 - peak memory of the process tree: the main process and its workers' resident sizes summed,
   sampled every 20 ms from /proc.
 """
@@ -249,8 +250,9 @@ _SPACE = re.compile(r"\s+")
 
 def source_text(data: bytes, suffix: str) -> str:
     """All the text a mutant holds, without white space nor the characters cells never keep, read
-    independently of the pipeline's readers: each character's Unicode value as pdfium has it (its
-    plain text drops some characters), the XML's character data."""
+    independently of the pipeline's readers: each character's Unicode value as pdfium has it and
+    pdfium's page text (each maps some characters of a damaged font its own way), the XML's
+    character data."""
     from pipeline.printable import without_unsafe
     from pipeline.read.text import LIGATURES
 
@@ -264,6 +266,8 @@ def source_text(data: bytes, suffix: str) -> str:
                 page = pdf[i].get_textpage()
                 chars.extend(chr(c) if 0 < c < 0xD800 or 0xE000 <= c <= 0x10FFFF else ""
                              for c in (pdfium_c.FPDFText_GetUnicode(page, j) for j in range(page.count_chars())))
+                # pdfium's page text too: with a damaged font it maps some characters otherwise.
+                chars.extend(["\n", page.get_text_range(), "\n"])
         except Exception:
             return ""
         return _SPACE.sub("", without_unsafe("".join(chars).translate(LIGATURES)))
@@ -282,11 +286,18 @@ def source_text(data: bytes, suffix: str) -> str:
     return _SPACE.sub("", without_unsafe("".join(parts)))
 
 
+RUNS = 3  # pieces of the source's text a word may be made of
+
+
 def in_source(word: str, text: str) -> bool:
-    """A word is the source's when it is a run of the source's text, or two runs meeting on the
-    page: words are made from characters side by side on the page, and a damaged content stream
-    can draw a glyph beside text it does not precede in the file ("S" + "structures")."""
-    return word in text or any(word[:i] in text and word[i:] in text for i in range(1, len(word)))
+    """A word is the source's when it is made of at most `RUNS` runs of the source's text: words are
+    made from characters side by side on the page (a damaged content stream can draw a glyph
+    beside text it does not precede in the file: "S" + "structures"), and pieces of a word broken
+    over lines are joined ("/" + "ille-" + "C&'")."""
+    fewest = [0] + [RUNS + 1] * len(word)  # fewest runs covering word[:i]
+    for end in range(1, len(word) + 1):
+        fewest[end] = min((fewest[start] + 1 for start in range(end) if word[start:end] in text), default=RUNS + 1)
+    return fewest[-1] <= RUNS
 
 
 def invented(table, sources: dict[str, str]) -> int:

@@ -22,7 +22,7 @@ from pipeline.cache import ExtractionCache, code_fingerprint, extraction_key
 from pipeline.clean import clean_row
 from pipeline.discover import find_documents
 from pipeline.model import Row
-from pipeline.read import DOCUMENT_SUFFIXES
+from pipeline.read import DOCUMENT_SUFFIXES, DocumentError
 from pipeline.read.docx import read_docx
 from pipeline.read.odt import read_odt
 from pipeline.read.pdf import read_pdf
@@ -150,7 +150,7 @@ def test_a_zip_member_declaring_a_gigabyte_is_refused_before_inflating(tmp_path)
         with archive.open("word/media/bombe.bin", "w", force_zip64=True) as member:
             for _ in range(300):
                 member.write(bytes(1 << 20))
-    with pytest.raises(Exception, match="trop grand une fois décompressé"):
+    with pytest.raises(DocumentError, match="une fois décompressé"):
         read_docx(out.getvalue(), LimitSettings())
 
 
