@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--copies", type=int, default=20)
     args = parser.parse_args()
-    data = [p for name in NAMES for p in sorted((ROOT / "raw").rglob(name))[:1]]
+    data = [sorted(p for folder in ("raw", "tests/data") for p in (ROOT / folder).rglob(name))[0] for name in NAMES]
     settings = Settings().extract
     best = float("inf")
     pages = 0

@@ -29,10 +29,10 @@ from pipeline.read.pdf import read_pdf
 from pipeline.run import extract_documents, run
 from pipeline.settings import LimitSettings, ParamsError, Settings
 
-from .conftest import RAW, ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES
 
-DOCX = RAW / "mons" / "2020" / "mons_2020.docx"
-ODT = RAW / "mons" / "2020" / "mons_2020.odt"
+DOCX = SAMPLES["regle"].parent / "mons_2020.docx"
+ODT = SAMPLES["regle"].parent / "mons_2020.odt"
 
 
 def synergies(*args, cwd=ROOT, **kwargs):
@@ -337,7 +337,7 @@ def test_the_project_params_file_is_valid():
     ["score", "{tmp}/absent.csv", "tests/reference/mons_synergies_reference.csv"],
     ["score", "README.md", "tests/reference/mons_synergies_reference.csv"],
     ["diff", "{tmp}/absent.csv", "tests/reference/mons_synergies_reference.csv", "--out", "{tmp}/d.csv"],
-    ["debug", "raw/mons/2020/mons_2020.docx", "--page", "1"],
+    ["debug", "tests/data/mons/2020/mons_2020.docx", "--page", "1"],
     ["etape", "assemble", "--interim", "{tmp}/vide"],
 ])
 def test_a_user_error_is_one_french_line_and_exit_two(tmp_path, args):
