@@ -320,6 +320,7 @@ class Figures:
     rows: int = 0
     read: int = 0
     rejected: int = 0
+    doublons: int = 0  # the same report as another mutant (run keeps one, lists the others)
     crashes: int = 0
     hangs: int = 0
     invented: int = 0
@@ -328,7 +329,7 @@ class Figures:
     examples: list = None  # a few crash or invention reports, to look at
 
     def add(self, other: "Figures") -> None:
-        for name in ("mutants", "rows", "read", "rejected", "crashes", "hangs", "invented", "seconds"):
+        for name in ("mutants", "rows", "read", "rejected", "doublons", "crashes", "hangs", "invented", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.tree_peak_mb = max(self.tree_peak_mb, other.tree_peak_mb)
         self.examples = (self.examples or []) + (other.examples or [])
@@ -395,6 +396,7 @@ def run_batch(batch: list[Mutant], folder: Path, jobs: int) -> Figures:
     hangs = [r for r in result.rejects if "trop long à lire" in r.raison]
     figures = Figures(
         mutants=len(batch), rows=len(result.table), read=len(result.documents), rejected=len(result.rejects),
+        doublons=len(result.doublons),
         crashes=len(crashes), hangs=len(hangs), invented=invented(result.table, sources), seconds=seconds,
         tree_peak_mb=memory.peak,
         examples=[f"{r.fichier}: {r.raison}" for r in crashes[:3]],
@@ -426,7 +428,7 @@ def main() -> None:
     args = parser.parse_args()
     total = fuzz(args.count, args.seed, args.batch, args.jobs)
     print(f"\n{total.mutants} mutants (graine {args.seed}, lots de {args.batch}, --jobs {args.jobs}) : "
-          f"{total.read} lus ({total.rows} lignes), {total.rejected} rejetés avec leur raison ; "
+          f"{total.read} lus ({total.rows} lignes), {total.rejected} rejetés avec leur raison, {total.doublons} doublons ; "
           f"{total.crashes} plantages, {total.hangs} dépassements du temps permis, {total.invented} lignes inventées ; "
           f"mémoire max de l'arbre de processus {total.tree_peak_mb:.0f} Mo ; {total.seconds:.0f} s")
     for example in total.examples or []:
