@@ -94,7 +94,7 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
         if fragment.strategy == TEXT_STRATEGY:  # a paragraph outside the tables: never a row
             result.decisions.append((fragment, "ignore"))
             continue
-        header = match_header(fragment.cells, s.extract.header_score, s.extract.header_min_columns)
+        header = match_header(fragment.cells, s.extract)
         if header is not None:
             layout = Layout(header, fragment.columns)
             result.decisions.append((fragment, "entete"))

@@ -38,7 +38,7 @@ def fiches(fragments: list[Fragment], settings: Settings) -> Assembly:
         if len(fragment.cells) != 2:
             continue
         label, value = fragment.cells
-        column = match_heading(label, s.extract.header_score)
+        column = match_heading(label, s.extract)
         if column is None:
             if record is not None and not label.strip() and value.strip() and record.last:
                 record.add(record.last, value, fragment)  # a value cell continued on the next page

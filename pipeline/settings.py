@@ -27,12 +27,17 @@ class ExtractSettings:
     rule_min_length: float = 8.0
     # Rules whose positions differ by less than this are the same grid line.
     rule_snap: float = 3.0
+    # A filled area with every colour channel (0-255) at or above this is paper, not shading.
+    paper_level: int = 245
     # Page numbers and running headers live in these top/bottom bands (fraction of page height).
     furniture_band: float = 0.08
     # In an unruled table, a line further below the previous one than the usual line pitch
     # by more than this fraction of it starts a new block of text (a new cell).
     block_gap_ratio: float = 0.2
-    # Fuzzy score (0-100) above which a cell is taken as a column heading.
+    # A heading names a contract column when this share (0-1) of its words and of a known wording's
+    # words are the same words ("Niveau d'avancement" and "Avancement": 2 of 3 words, 0.67).
+    heading_match: float = 0.6
+    # Fuzzy score (0-100) above which a heading word is a known word with a typo.
     header_score: float = 82.0
     # Minimum columns a header must name to be taken as the synergy table's header.
     header_min_columns: int = 4

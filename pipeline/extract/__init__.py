@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..model import TEXT_STRATEGY, Fragment, PageContent
 from ..settings import ExtractSettings
 from .fiches import fiche_fragments
-from .ruled import find_grids, grid_fragments
+from .ruled import find_grids, grid_fragments, joined_rules
 from .unruled import Columns, unruled_fragments
 
 
@@ -21,6 +21,7 @@ def page_fragments(
     page: PageContent, carried: Columns | None, text_bottom: float, s: ExtractSettings
 ) -> tuple[list[Fragment], Columns | None]:
     """One page's fragments, top to bottom, and the unruled columns carried to the next page."""
+    page = replace(page, rules=joined_rules(page.rules, s))
     grids = find_grids(page.rules, s)
     fragments = [f for grid in grids for f in grid_fragments(page, grid, s)]
     free = [seg for seg in page.segments if not any(g.contains(seg, s.rule_snap) for g in grids)]

@@ -77,7 +77,7 @@ def fiche_fragments(page: PageContent, segments: list[Segment], s: ExtractSettin
 
 
 def _names_column(segment: Segment, s: ExtractSettings) -> bool:
-    return match_heading(segment.text, s.header_score) is not None
+    return match_heading(segment.text, s) is not None
 
 
 def _wraps_label(row: _LabelRow, left: list[Segment], top: float, bottom: float, s: ExtractSettings) -> bool:
@@ -88,7 +88,7 @@ def _wraps_label(row: _LabelRow, left: list[Segment], top: float, bottom: float,
         return False
     if abs(left[0].x0 - row.label_x) > s.segment_gap or left[-1].x1 >= row.value_x:
         return False
-    return match_heading(" ".join([*row.label, _text(left)]), s.header_score) is not None
+    return match_heading(" ".join([*row.label, _text(left)]), s) is not None
 
 
 def _text(segments: list[Segment]) -> str:

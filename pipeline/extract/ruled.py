@@ -41,6 +41,27 @@ def _snap(values: list[float], tolerance: float) -> list[float]:
     return [sum(g) / len(g) for g in groups]
 
 
+def joined_rules(rules: tuple[Rule, ...], s: ExtractSettings) -> tuple[Rule, ...]:
+    """Collinear pieces that touch joined into one rule: browsers and spreadsheets draw a border
+    cell by cell, and a table's row separator is the whole line a reader sees."""
+    joined: list[Rule] = []
+    for horizontal in (True, False):
+        # Each rule as (position across the line, start along it, end along it).
+        spans = sorted(((r.top + r.bottom) / 2, r.x0, r.x1, r) if horizontal else ((r.x0 + r.x1) / 2, r.top, r.bottom, r)
+                       for r in rules if r.horizontal == horizontal)
+        lines: list[list] = []  # [position, end, rules]
+        for position, begin, finish, rule in sorted(spans, key=lambda t: t[1]):
+            line = next((ln for ln in lines if abs(ln[0] - position) <= s.rule_snap and begin <= ln[1] + s.rule_snap), None)
+            if line is None:
+                lines.append([position, finish, [rule]])
+            else:
+                line[1] = max(line[1], finish)
+                line[2].append(rule)
+        joined.extend(Rule(min(r.x0 for r in rs), min(r.top for r in rs), max(r.x1 for r in rs), max(r.bottom for r in rs))
+                      for _, _, rs in lines)
+    return tuple(joined)
+
+
 def find_grids(rules: tuple[Rule, ...], s: ExtractSettings) -> list[Grid]:
     """Tables as vertical stacks of ruled areas: vertical rules whose extents overlap form one table."""
     verticals = sorted((r for r in rules if not r.horizontal), key=lambda r: r.top)

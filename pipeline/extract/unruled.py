@@ -73,7 +73,7 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
             continue
         strips = _strips(band, s.segment_gap)
         cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
-        if match_header(cells, s.header_score, s.header_min_columns) is None:
+        if match_header(cells, s) is None:
             continue
         below = [g for g in segments if g.top > rule.bottom]
         columns = Columns(_column_lefts(strips, below, s), max(rule.x1, max(g.x1 for g in band)))
@@ -83,13 +83,14 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
 
 def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_HeaderBand]:
     """Header rows with no rule under them, found by their wording alone: a line opening several
-    headings, grown downwards while its columns still read as headings (a data line added to a
-    heading spoils the match, which is where the header ends)."""
+    headings, grown downwards to the depth at which it reads best as a header (a heading's second
+    line or its hint in parentheses keeps or raises the match; a data line adds foreign words and
+    lowers it)."""
     lines = text_lines(segments, s.line_tolerance)
     bands = []
     i = 0
     while i < len(lines):
-        if sum(starts_a_heading(g.text, s.header_score) for g in lines[i]) < s.header_min_columns:
+        if sum(starts_a_heading(g.text, s) for g in lines[i]) < s.header_min_columns:
             i += 1
             continue
         found = None
@@ -97,12 +98,13 @@ def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_H
             band = [g for line in lines[i:end + 1] for g in line]
             strips = _strips(band, s.segment_gap)
             cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
-            if match_header(cells, s.header_score, s.header_min_columns) is not None:
-                found = (end, band, strips, cells)
+            header = match_header(cells, s)
+            if header is not None and (found is None or header.strength >= found[0]):
+                found = (header.strength, end, band, strips, cells)
         if found is None:
             i += 1
             continue
-        end, band, strips, cells = found
+        _, end, band, strips, cells = found
         bottom = max(g.bottom for g in band)
         below = [g for g in segments if g.top > bottom]
         right = max(g.x1 for g in band + below)

@@ -185,7 +185,8 @@ def _measured_words(
 
 
 def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule]:
-    """Thin paths are ruling lines; wider paths are read segment by segment (cell outlines)."""
+    """Thin paths are ruling lines; wider paths are read segment by segment (cell outlines), and a
+    shaded area's top and bottom edges separate rows as a rule would (a reader sees the band)."""
     rules = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         left, bottom, right, top = obj.get_bounds()
@@ -195,7 +196,21 @@ def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule
                 rules.append(Rule(left, height - top, right, height - bottom))
             continue
         rules.extend(_outline_rules(obj, height, s))
+        if w >= s.rule_min_length and _shaded(obj, s):
+            rules.extend((Rule(left, height - top, right, height - top), Rule(left, height - bottom, right, height - bottom)))
     return rules
+
+
+def _shaded(obj, s: ExtractSettings) -> bool:
+    """A filled path in a colour darker than paper (cell shading, a header's grey band)."""
+    fill, stroke = pdfium_c.c_int(), pdfium_c.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+    if not fill.value:
+        return False
+    r, g, b, a = (pdfium_c.c_uint() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return False
+    return a.value > 0 and min(r.value, g.value, b.value) < s.paper_level
 
 
 def _outline_rules(obj, height: float, s: ExtractSettings) -> list[Rule]:

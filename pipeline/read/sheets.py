@@ -68,7 +68,7 @@ def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSet
 def _header_index(sheet: Sheet, settings: ExtractSettings) -> int | None:
     """Index in `sheet.rows` of the first row spelling out the synergy table's header."""
     for i, (_, cells) in enumerate(sheet.rows):
-        if match_header(cells, settings.header_score, settings.header_min_columns) is not None:
+        if match_header(cells, settings) is not None:
             return i
     return None
 

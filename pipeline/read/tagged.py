@@ -247,7 +247,7 @@ def tagged_fragments(
         if rows is None:
             return None
         fragments.extend(rows)
-    if not any(match_header(f.cells, s.header_score, s.header_min_columns) for f in fragments):
+    if not any(match_header(f.cells, s) for f in fragments):
         return None
     return fragments
 
