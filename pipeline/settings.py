@@ -37,6 +37,9 @@ class ExtractSettings:
     # A heading names a contract column when this share (0-1) of its words and of a known wording's
     # words are the same words ("Niveau d'avancement" and "Avancement": 2 of 3 words, 0.67).
     heading_match: float = 0.6
+    # A horizontal rule (or a shading edge) across at least this share of an unruled table's width
+    # separates two of its rows.
+    separator_coverage: float = 0.6
     # Fuzzy score (0-100) above which a heading word is a known word with a typo.
     header_score: float = 82.0
     # Minimum columns a header must name to be taken as the synergy table's header.

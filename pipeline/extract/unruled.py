@@ -8,6 +8,7 @@ columns of the last header seen, since they continue the same table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..headers import match_header, starts_a_heading
@@ -150,35 +151,67 @@ def _line_pitch(columns_lines: list[list[list[Segment]]]) -> float:
     return steps[len(steps) // 2] if steps else height * 1.25
 
 
-def _rows(segments: list[Segment], columns: Columns, page: int, s: ExtractSettings) -> list[Fragment]:
-    """Body rows of an unruled table: a row starts where every line begins a new block."""
+_NUMBERING = re.compile(r"^(n°\s*)?\d{1,3}\s*[.)°]?$", re.IGNORECASE)
+
+
+def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[float], s: ExtractSettings) -> list[float]:
+    """Where the rows of an unruled table start, from every signal the page gives.
+
+    - A gap: a row starts where every column with text starts a new block after a gap (cells are
+      top-aligned and padded). A column going on with its block at that height means no new row:
+      it is a paragraph break inside a cell.
+    - A drawn separator: a rule or the edge of a shaded band across the table.
+    - A numbering column ("1.", "2)", "N° 3"): each number opens a row.
+    - Rows that touch (the table shows no gap between any two rows): a column whose text comes back
+      after a hole starts a row, since a top-aligned cell's text never stops and resumes; and where
+      every column moves line by line in step, each line is a row.
+    """
+    pitch = _line_pitch(list(lines_by_column.values()))
+    starts: list[tuple[float, int, bool]] = []  # (top, column, starts a new block)
+    for col, lines in lines_by_column.items():
+        previous = None
+        for line in lines:
+            top = line[0].top
+            starts.append((top, col, previous is None or top - previous > pitch * (1 + s.block_gap_ratio)))
+            previous = top
+    starts.sort()
+    groups: list[list[tuple[float, int, bool]]] = []
+    for start in starts:
+        if groups and start[0] - groups[-1][0][0] <= s.line_tolerance:
+            groups[-1].append(start)
+        else:
+            groups.append([start])
+    numbered = {col for col, lines in lines_by_column.items()
+                if len(lines) >= 2 and all(_NUMBERING.match(" ".join(g.text for g in line)) for line in lines)}
+    filled = set(lines_by_column)
+
+    def gap_start(group) -> bool:
+        blocks = {col for _, col, new in group if new}
+        return len(blocks) == len(group) and (0 in blocks or len(blocks) >= 2)
+
+    padded = any(gap_start(g) for g in groups[1:])
+    tops: list[float] = []
+    for k, group in enumerate(groups):
+        top = group[0][0]
+        here = {col for _, col, _ in group}
+        if (not tops or gap_start(group) or here & numbered
+                or any(groups[k - 1][0][0] < y < top for y in separators)
+                or (not padded and any(new for _, _, new in group))
+                or (not padded and len(filled) >= 2 and here == filled
+                    and {col for _, col, _ in groups[k - 1]} == filled)):
+            tops.append(top - s.line_tolerance)
+    return tops
+
+
+def _rows(segments: list[Segment], columns: Columns, separators: list[float], page: int, s: ExtractSettings
+          ) -> list[Fragment]:
+    """Body rows of an unruled table."""
     lefts = list(columns.lefts)
     by_column: dict[int, list[Segment]] = {}
     for seg in segments:
         by_column.setdefault(column_of(seg.x0, lefts), []).append(seg)
     lines_by_column = {col: text_lines(segs, s.line_tolerance) for col, segs in by_column.items()}
-    pitch = _line_pitch(list(lines_by_column.values()))
-    starts: list[tuple[float, int, int]] = []  # (top, column, starts a new block)
-    for col, lines in lines_by_column.items():
-        previous = None
-        for line in lines:
-            top = line[0].top
-            new_block = previous is None or top - previous > pitch * (1 + s.block_gap_ratio)
-            starts.append((top, col, int(new_block)))
-            previous = top
-    starts.sort()
-    row_tops: list[float] = []
-    i = 0
-    while i < len(starts):
-        j = i
-        while j < len(starts) and starts[j][0] - starts[i][0] <= s.line_tolerance:
-            j += 1
-        group = starts[i:j]
-        blocks = {col for _, col, new in group if new}
-        # Rows never overlap: where any column goes on with its block, no new row can start.
-        if not row_tops or (len(blocks) == len(group) and (0 in blocks or len(blocks) >= 2)):
-            row_tops.append(starts[i][0] - s.line_tolerance)
-        i = j
+    row_tops = _row_tops(lines_by_column, separators, s)
     fragments = []
     for k, top in enumerate(row_tops):
         bottom_limit = row_tops[k + 1] if k + 1 < len(row_tops) else float("inf")
@@ -190,6 +223,13 @@ def _rows(segments: list[Segment], columns: Columns, page: int, s: ExtractSettin
         bottom = max(g.bottom for g in members)
         fragments.append(Fragment(page, cells, columns.spans, top, bottom, "sans_filets"))
     return fragments
+
+
+def _separators(page: PageContent, columns: Columns, s: ExtractSettings) -> list[float]:
+    """Heights of the horizontal rules (and shading edges) that run across most of the table."""
+    left, right = columns.lefts[0], columns.right
+    return sorted((r.top + r.bottom) / 2 for r in page.rules
+                  if r.horizontal and min(r.x1, right) - max(r.x0, left) >= s.separator_coverage * (right - left))
 
 
 def unruled_fragments(
@@ -207,7 +247,7 @@ def unruled_fragments(
             if prose is not None:
                 region = [g for g in region if g.top < prose.top]
             if region:
-                fragments.extend(_rows(region, columns, page.number, s))
+                fragments.extend(_rows(region, columns, _separators(page, columns, s), page.number, s))
             if prose is not None:
                 columns = None  # the table ended; what follows is not a continuation
         if band is not None:
