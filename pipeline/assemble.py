@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .clean import clean_text
 from .headers import Header, match_header
 from .model import CELL_COLUMNS, TEXT_STRATEGY, Fragment, Row
 from .settings import Settings
@@ -42,7 +43,7 @@ class Assembly:
     """The rows, and what was decided for each fragment (for the debug picture and the log)."""
 
     rows: list[Row] = field(default_factory=list)
-    decisions: list[tuple[Fragment, str]] = field(default_factory=list)  # entete, ligne, suite, ignore
+    decisions: list[tuple[Fragment, str]] = field(default_factory=list)  # entete, ligne, suite, rubrique, ignore
 
 
 def _cells(fragment: Fragment, header: Header) -> dict[str, str]:
@@ -90,6 +91,7 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
     result = Assembly()
     layout: Layout | None = None
     previous: Fragment | None = None  # last fragment that held synergy data
+    rubrique = ""
     for fragment in fragments:
         if fragment.strategy == TEXT_STRATEGY:  # a paragraph outside the tables: never a row
             result.decisions.append((fragment, "ignore"))
@@ -101,6 +103,11 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
             continue
         if layout is None or not layout.fits(fragment, s.assemble.layout_tolerance):
             result.decisions.append((fragment, "ignore"))
+            continue
+        if fragment.section:  # a section heading inside the table: the rows below sit under it
+            rubrique = clean_text("\n".join(c for c in fragment.cells if c.strip()))
+            result.decisions.append((fragment, "rubrique"))
+            previous = None
             continue
         cells = _cells(fragment, layout.header)
         if not any(v.strip() for v in cells.values()):
@@ -118,7 +125,7 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
         else:
             end = fragment.last_page or fragment.page  # a tagged PDF's row may already span pages
             result.rows.append(Row(cells, layout.header.last_heading, fragment.page, end,
-                                   ligne_source=fragment.source_row))
+                                   rubrique=rubrique, ligne_source=fragment.source_row))
             result.decisions.append((fragment, "ligne"))
         previous = fragment
     return result

@@ -15,8 +15,10 @@ from PIL import Image, ImageDraw
 from .assemble import Assembly
 from .model import PageContent
 
-COLOURS = {"ligne": (0, 150, 0), "entete": (230, 120, 0), "suite": (200, 0, 200), "ignore": (150, 150, 150)}
-LABELS = {"ligne": "ligne", "entete": "en-tête ignorée", "suite": "suite fusionnée", "ignore": "ignoré"}
+COLOURS = {"ligne": (0, 150, 0), "entete": (230, 120, 0), "suite": (200, 0, 200), "rubrique": (0, 120, 200),
+           "ignore": (150, 150, 150)}
+LABELS = {"ligne": "ligne", "entete": "en-tête ignorée", "suite": "suite fusionnée", "rubrique": "rubrique",
+          "ignore": "ignoré"}
 
 
 def render_page(path: Path, number: int, scale: float) -> Image.Image:

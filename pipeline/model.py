@@ -40,6 +40,7 @@ class Segment:
     top: float
     x1: float
     bottom: float
+    bold: bool = False  # every word set in a bold face (a section heading, a header)
 
     @property
     def xmid(self) -> float:
@@ -97,6 +98,9 @@ class Fragment:
     # (a sheet's rows); "texte" for a paragraph outside any table, as one cell.
     strategy: str
     ends_page: bool = False  # last thing on its page, reaching down to where the text ends
+    # A row holding a section heading ("Axe 2 – Informatique"), not a synergy: one cell spanning
+    # the table's width, or the first cell alone, in bold.
+    section: bool = False
     last_page: int | None = None  # a whole row read across a page end (tagged PDF): the page it ends on
 
     @property

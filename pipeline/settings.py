@@ -37,6 +37,9 @@ class ExtractSettings:
     # A heading names a contract column when this share (0-1) of its words and of a known wording's
     # words are the same words ("Niveau d'avancement" and "Avancement": 2 of 3 words, 0.67).
     heading_match: float = 0.6
+    # In an unruled table, at most this many lines running across the columns, followed by more
+    # rows, are a section heading ("Axe 2 – Informatique"); more, or nothing after, is prose.
+    section_max_lines: int = 2
     # A horizontal rule (or a shading edge) across at least this share of an unruled table's width
     # separates two of its rows.
     separator_coverage: float = 0.6

@@ -32,3 +32,11 @@ def column_of(x: float, boundaries: list[float]) -> int:
         if x >= left:
             index = i
     return index
+
+
+def is_section(cells: list[str] | tuple[str, ...], segments: Iterable[Segment], spans_table: bool) -> bool:
+    """Whether a table row is a section heading rather than a synergy: its only text stands in the
+    first cell, and that cell spans the table or is set in bold."""
+    if not cells[0].strip() or any(c.strip() for c in cells[1:]):
+        return False
+    return spans_table or all(g.bold for g in segments)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..model import Fragment, PageContent, Rule, Segment
 from ..settings import ExtractSettings
-from .cells import cell_text
+from .cells import cell_text, is_section
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
         if not band:
             continue
         drawn = _separators(grid, top, bottom, s)
+        spans_table = len(drawn) == 2 < len(grid.xs)  # one merged cell across the whole table
         cells = []
         for x0, x1 in columns:
             # A merged cell's text goes to the first column it spans.
@@ -122,5 +123,6 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
                 continue
             right = next((x for x in drawn if x > x0 + s.rule_snap), x1)
             cells.append(cell_text((seg for seg in band if x0 <= seg.xmid < right), s.line_tolerance))
-        fragments.append(Fragment(page.number, tuple(cells), columns, top, bottom, "regle"))
+        section = is_section(cells, band, spans_table)
+        fragments.append(Fragment(page.number, tuple(cells), columns, top, bottom, "regle", section=section))
     return fragments

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..headers import match_header, starts_a_heading
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings
-from .cells import cell_text, column_of, text_lines
+from .cells import cell_text, column_of, is_section, text_lines
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ def _rows(segments: list[Segment], columns: Columns, separators: list[float], pa
             for c in range(len(lefts))
         )
         bottom = max(g.bottom for g in members)
-        fragments.append(Fragment(page, cells, columns.spans, top, bottom, "sans_filets"))
+        fragments.append(Fragment(page, cells, columns.spans, top, bottom, "sans_filets",
+                                  section=is_section(cells, members, spans_table=False)))
     return fragments
 
 
@@ -230,6 +231,37 @@ def _separators(page: PageContent, columns: Columns, s: ExtractSettings) -> list
     left, right = columns.lefts[0], columns.right
     return sorted((r.top + r.bottom) / 2 for r in page.rules
                   if r.horizontal and min(r.x1, right) - max(r.x0, left) >= s.separator_coverage * (right - left))
+
+
+def _table_region(region: list[Segment], columns: Columns, separators: list[float], page: int, s: ExtractSettings
+                  ) -> tuple[list[Fragment], bool]:
+    """The rows of a stretch of an unruled table, and whether prose ended the table in it.
+
+    Lines running across the column gutters are not table cells: followed by more table rows, up
+    to `section_max_lines` of them are a section heading inside the table; otherwise they are the
+    prose after the table, which ends it."""
+    fragments: list[Fragment] = []
+    lines = text_lines(region, s.line_tolerance)
+    crossing = [any(_crosses(g, columns, s.segment_gap) for g in line) for line in lines]
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and crossing[j] == crossing[i]:
+            j += 1
+        part = [g for line in lines[i:j] for g in line]
+        if not crossing[i]:
+            fragments.extend(_rows(part, columns, separators, page, s))
+        else:
+            following = lines[j:]
+            table_follows = any(len({column_of(g.x0, list(columns.lefts)) for g in line}) >= 2 for line in following[:3])
+            if j - i > s.section_max_lines or not table_follows:
+                return fragments, True
+            text = cell_text(part, s.line_tolerance)
+            cells = (text,) + ("",) * (len(columns.lefts) - 1)
+            fragments.append(Fragment(page, cells, columns.spans, min(g.top for g in part), max(g.bottom for g in part),
+                                      "sans_filets", section=True))
+        i = j
+    return fragments, False
 
 
 def unruled_fragments(
@@ -242,13 +274,10 @@ def unruled_fragments(
     bands = _header_bands(page, segments, s) or _worded_header_bands(segments, s)
     for limit, band in [(b.top, b) for b in bands] + [(float("inf"), None)]:
         if columns is not None:
-            region = sorted((g for g in segments if region_top <= g.top < limit), key=lambda g: g.top)
-            prose = next((g for g in region if _crosses(g, columns, s.segment_gap)), None)
-            if prose is not None:
-                region = [g for g in region if g.top < prose.top]
-            if region:
-                fragments.extend(_rows(region, columns, _separators(page, columns, s), page.number, s))
-            if prose is not None:
+            region = [g for g in segments if region_top <= g.top < limit]
+            found, ended = _table_region(region, columns, _separators(page, columns, s), page.number, s)
+            fragments.extend(found)
+            if ended:
                 columns = None  # the table ended; what follows is not a continuation
         if band is not None:
             columns = band.columns

@@ -8,8 +8,9 @@ a text layer (a scan) is rendered and read by OCR (`pipeline.read.scan`) into th
 
 from __future__ import annotations
 
+import ctypes
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from .scan import OcrPage
 
 _WORD = re.compile(r"\S+")
+# pdfium's font weight is often 400 for a bold face; the font's name says it ("DejaVuSans-Bold").
+_BOLD_FONT = re.compile(rb"bold|black|heavy|demi|semibold", re.IGNORECASE)
 
 
 _DAMAGED = "PDF illisible ou tronqué : le fichier est incomplet ou abîmé, demandez-en une nouvelle copie ({})"
@@ -125,18 +128,22 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     if len(text) != count:
         text = _text_by_index(textpage, count)
     rect = pdfium_c.FS_RECTF()
+    font = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
     words: list[Segment] = []
     for match in _WORD.finditer(text, 0, count):
         first, last = match.start(), match.end() - 1
+        pdfium_c.FPDFText_GetFontInfo(textpage, first, font, len(font), flags)
+        bold = _BOLD_FONT.search(font.value) is not None
         pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)
         x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
         pdfium_c.FPDFText_GetLooseCharBox(textpage, last, rect)
         x1, last_top = rect.right, height - rect.top
         width_limit = (last - first + 1) * (bottom - top) + s.word_gap
         if abs(last_top - top) <= s.line_tolerance and 0 <= x1 - x0 <= width_limit:
-            words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom)))
+            words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom), bold))
         else:
-            words.extend(_measured_words(textpage, text, first, last + 1, height, s))
+            words.extend(replace(w, bold=bold) for w in _measured_words(textpage, text, first, last + 1, height, s))
     return words
 
 

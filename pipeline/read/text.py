@@ -44,6 +44,7 @@ def _join(words: list[Segment]) -> Segment:
         min(w.top for w in words),
         max(w.x1 for w in words),
         max(w.bottom for w in words),
+        all(w.bold for w in words),
     )
 
 
