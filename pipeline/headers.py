@@ -45,10 +45,23 @@ class Header:
 
 @lru_cache(maxsize=8192)
 def heading_words(text: str) -> tuple[str, ...]:
-    """The meaningful words of a heading, folded."""
-    joined = _LINE_HYPHEN.sub("", text)
+    """The meaningful words of a heading, folded; a word broken across the heading's lines, with or
+    without a hyphen ("Adminis-⏎tration", "administ⏎ratif"), read whole."""
+    lines = _LINE_HYPHEN.sub("", text).split("\n")
+    joined = lines[0]
+    for line in lines[1:]:
+        last, first = (joined.split() or [""])[-1], (line.split() or [""])[0]
+        whole = fold_heading(last + first)
+        joined += ("" if whole and whole in _known_words() else " ") + line
     return tuple(w for w in fold_heading(joined).split()
                  if w not in _LINKING and w not in _MONTHS and not w.isdigit() and w != "%")
+
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word of the known headings (colonnes.yaml), folded."""
+    synonyms = load("colonnes.yaml")
+    return frozenset(w for col in CELL_COLUMNS for wording in synonyms.get(col, []) for w in fold_heading(wording).split())
 
 
 def _same_word(heading: str, known: str, typo_score: float) -> bool:

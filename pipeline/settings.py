@@ -50,11 +50,12 @@ class ExtractSettings:
     # A table row ending less than this above the lowest text line of the document reaches the
     # page end: only such a row can continue on the next page.
     page_end_margin: float = 30.0
-    # How far above a rule a header may reach (a six-line heading at 10 pt fits).
-    header_max_height: float = 110.0
+    # How far above a rule a header may reach (a twelve-line heading at 12 pt fits: a narrow
+    # column hyphenates its heading over many lines).
+    header_max_height: float = 180.0
     # A header with no rule under it is found by its wording: a line opening at least
     # `header_min_columns` headings, grown downwards by up to this many lines.
-    header_max_lines: int = 8
+    header_max_lines: int = 12
     # A tagged PDF's table structure is used only if, on each page, its cells hold at least this
     # share of the characters in the band of the page the table spans (the rest: text the tree
     # leaves out of the table). LibreOffice's tagged export of the Mons sample: 100 % on every page.

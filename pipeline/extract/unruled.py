@@ -167,15 +167,16 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
       every column moves line by line in step, each line is a row.
     """
     pitch = _line_pitch(list(lines_by_column.values()))
-    starts: list[tuple[float, int, bool]] = []  # (top, column, starts a new block)
+    starts: list[tuple[float, int, bool, float]] = []  # (top, column, starts a new block, middle)
     for col, lines in lines_by_column.items():
         previous = None
         for line in lines:
             top = line[0].top
-            starts.append((top, col, previous is None or top - previous > pitch * (1 + s.block_gap_ratio)))
+            middle = (top + max(g.bottom for g in line)) / 2
+            starts.append((top, col, previous is None or top - previous > pitch * (1 + s.block_gap_ratio), middle))
             previous = top
     starts.sort()
-    groups: list[list[tuple[float, int, bool]]] = []
+    groups: list[list[tuple[float, int, bool, float]]] = []
     for start in starts:
         if groups and start[0] - groups[-1][0][0] <= s.line_tolerance:
             groups[-1].append(start)
@@ -186,19 +187,20 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
     filled = set(lines_by_column)
 
     def gap_start(group) -> bool:
-        blocks = {col for _, col, new in group if new}
+        blocks = {col for _, col, new, _ in group if new}
         return len(blocks) == len(group) and (0 in blocks or len(blocks) >= 2)
 
     padded = any(gap_start(g) for g in groups[1:])
     tops: list[float] = []
     for k, group in enumerate(groups):
         top = group[0][0]
-        here = {col for _, col, _ in group}
+        here = {start[1] for start in group}
+        # A separator between two text lines; glyph tops may reach over a rule drawn with no padding.
         if (not tops or gap_start(group) or here & numbered
-                or any(groups[k - 1][0][0] < y < top for y in separators)
-                or (not padded and any(new for _, _, new in group))
+                or any(groups[k - 1][0][3] < y < group[0][3] for y in separators)
+                or (not padded and any(start[2] for start in group))
                 or (not padded and len(filled) >= 2 and here == filled
-                    and {col for _, col, _ in groups[k - 1]} == filled)):
+                    and {start[1] for start in groups[k - 1]} == filled)):
             tops.append(top - s.line_tolerance)
     return tops
 
