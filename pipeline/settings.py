@@ -20,6 +20,11 @@ class ExtractSettings:
     word_gap: float = 1.5
     # Two words on one line farther apart than this belong to different cells (column gutter).
     segment_gap: float = 7.0
+    # Words starting within this many points of each other, after a gap, on at least
+    # `edge_min_lines` lines, mark a column edge: a gap before a word there is a gutter, however
+    # narrow (spreadsheet exports).
+    edge_tolerance: float = 1.0
+    edge_min_lines: int = 3
     # Tops within this many points are on the same text line.
     line_tolerance: float = 2.5
     # A path thinner than this is a ruling line; longer than `rule_min_length` to count.

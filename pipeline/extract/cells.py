@@ -10,11 +10,15 @@ from ..model import Segment
 def text_lines(segments: Iterable[Segment], line_tolerance: float) -> list[list[Segment]]:
     """Segments grouped into text lines, top to bottom, each line left to right."""
     lines: list[list[Segment]] = []
+    bottom = float("-inf")  # of the current line
     for seg in sorted(segments, key=lambda s: (s.top, s.x0)):
-        if lines and abs(lines[-1][0].top - seg.top) <= line_tolerance:
+        # Same top, or a small glyph drawn on its own (a full stop, a hyphen) within the line's band.
+        if lines and (abs(lines[-1][0].top - seg.top) <= line_tolerance or seg.ymid <= bottom):
             lines[-1].append(seg)
+            bottom = max(bottom, seg.bottom)
         else:
             lines.append([seg])
+            bottom = seg.bottom
     for line in lines:
         line.sort(key=lambda s: s.x0)
     return lines

@@ -105,12 +105,12 @@ def _scan_if_needed(
 
 def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageContent:
     width, height = page.get_size()
+    rules = _rules(page, height, settings)
     textpage = page.get_textpage()
     try:
-        segments = line_segments(_words(textpage, height, settings), settings)
+        segments = line_segments(_words(textpage, height, settings), settings, tuple(rules))
     finally:
         textpage.close()
-    rules = _rules(page, height, settings)
     page.close()
     body, furniture = split_furniture(segments, height, settings)
     return PageContent(number, width, height, tuple(body), tuple(rules), tuple(furniture))

@@ -80,7 +80,7 @@ def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
     horizontal, vertical = rule_masks(ink, pt, s)
     rules = mask_rules(horizontal, pt, s) + mask_rules(vertical, pt, s)
     words = read_words(words_only(ink, horizontal | vertical, pt, s), pt, s)
-    body, furniture = split_furniture(line_segments([w.segment for w in words], extract), height_pt, extract)
+    body, furniture = split_furniture(line_segments([w.segment for w in words], extract, tuple(rules)), height_pt, extract)
     content = PageContent(number, width_pt, height_pt, tuple(body), tuple(rules), tuple(furniture))
     confidences = [w.confidence for w in words]
     low = tuple(w.segment for w in words if _doubtful(w, s))

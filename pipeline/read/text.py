@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Segment
+from ..model import Rule, Segment
 from ..settings import ExtractSettings
 
 # pdfium writes U+FFFE for a hyphen that ends a line.
@@ -14,8 +14,13 @@ LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", 
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
-def line_segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
-    """Words on one text line joined into runs that no column gutter interrupts."""
+def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, ...] = ()) -> list[Segment]:
+    """Words on one text line joined into runs that no column gutter interrupts.
+
+    A gutter is a gap wider than `segment_gap`; a vertical rule between two words; or, however
+    narrow (a spreadsheet's cells), the gap before a word that starts on a column edge: an x at
+    which words start, after a gap, on several lines of the same stretch of the page.
+    """
     lines: list[list[Segment]] = []
     for w in sorted(words, key=lambda w: w.top):
         for line in reversed(lines[-8:]):
@@ -24,17 +29,46 @@ def line_segments(words: list[Segment], s: ExtractSettings) -> list[Segment]:
                 break
         else:
             lines.append([w])
-    segments = []
     for line in lines:
         line.sort(key=lambda w: w.x0)
+    edges = _column_edges(lines, s)
+    verticals = [r for r in rules if not r.horizontal]
+    segments = []
+    for line in lines:
         run = [line[0]]
         for w in line[1:]:
-            if w.x0 - run[-1].x1 > s.segment_gap:
+            gap = w.x0 - run[-1].x1
+            ruled = any(run[-1].x1 - s.rule_snap <= (r.x0 + r.x1) / 2 <= w.x0 + s.rule_snap
+                        and r.top <= w.ymid <= r.bottom for r in verticals)
+            if gap > s.segment_gap or ruled or (gap > s.word_gap and _on_edge(w, edges, s)):
                 segments.append(_join(run))
                 run = []
             run.append(w)
         segments.append(_join(run))
     return segments
+
+
+def _column_edges(lines: list[list[Segment]], s: ExtractSettings) -> list[tuple[float, float, float]]:
+    """Column edges: (x, top, bottom) where words start after a gap on `edge_min_lines` lines or more,
+    on at least two of them across a real gutter (wider than `segment_gap`: justified prose aligns
+    words by chance, never across gutters), with the vertical stretch those lines span (prose below
+    a table is not cut by its edges)."""
+    starts = sorted((w.x0, w.top, w.x0 - before.x1 > s.segment_gap) for line in lines
+                    for before, w in zip(line, line[1:]) if w.x0 - before.x1 > s.word_gap)
+    edges = []
+    group: list[tuple[float, float, bool]] = []
+    for start in starts + [(float("inf"), 0.0, False)]:
+        if group and start[0] - group[0][0] > s.edge_tolerance:
+            if len({round(top) for _, top, _ in group}) >= s.edge_min_lines and sum(g for _, _, g in group) >= 2:
+                tops = [top for _, top, _ in group]
+                edges.append((group[0][0], min(tops), max(tops)))
+            group = []
+        group.append(start)
+    return edges
+
+
+def _on_edge(word: Segment, edges: list[tuple[float, float, float]], s: ExtractSettings) -> bool:
+    return any(abs(word.x0 - x) <= s.edge_tolerance and top <= word.top <= bottom for x, top, bottom in edges)
 
 
 def _join(words: list[Segment]) -> Segment:
