@@ -115,19 +115,22 @@ def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_H
 
 
 def _column_lefts(strips: list[list[Segment]], body: list[Segment], s: ExtractSettings) -> tuple[float, ...]:
-    """Where each column's text starts: the leftmost body line between the previous heading's
-    centre and this one's, or the heading itself when no body line says.
+    """Where each column's text starts: the leftmost place between the previous heading's centre
+    and this one's where at least two body lines start, or the heading itself when none does.
 
     Body lines are left-aligned at their column's edge; headings often are not (centred), so
-    the body decides. A line reaching over two headings' centres is prose and says nothing.
+    the body decides; a lone line starting elsewhere (a note, a centred word) says nothing, nor
+    does a line reaching over two headings' centres (prose).
     """
     centres = [(min(g.x0 for g in strip) + max(g.x1 for g in strip)) / 2 for strip in strips]
     cells = [g for g in body if sum(g.x0 <= c <= g.x1 for c in centres) < 2]
     lefts = []
     for i, strip in enumerate(strips):
         low = centres[i - 1] if i else float("-inf")
-        starts = [g.x0 for g in cells if low < g.x0 <= centres[i]]
-        lefts.append(min(starts + [min(g.x0 for g in strip)]) - s.line_tolerance)
+        starts = sorted(g.x0 for g in cells if low < g.x0 <= centres[i])
+        shared = [x for a, x, b in zip([None] + starts, starts, starts[1:] + [None])
+                  if (a is not None and x - a <= s.edge_tolerance) or (b is not None and b - x <= s.edge_tolerance)]
+        lefts.append(min(shared + [min(g.x0 for g in strip)]) - s.line_tolerance)
     return tuple(lefts)
 
 

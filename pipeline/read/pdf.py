@@ -105,10 +105,10 @@ def _scan_if_needed(
 
 def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageContent:
     width, height = page.get_size()
-    rules = _rules(page, height, settings)
+    rules, shading_sides = _rules(page, height, settings)
     textpage = page.get_textpage()
     try:
-        segments = line_segments(_words(textpage, height, settings), settings, tuple(rules))
+        segments = line_segments(_words(textpage, height, settings), settings, tuple(rules), shading_sides)
     finally:
         textpage.close()
     page.close()
@@ -191,10 +191,11 @@ def _measured_words(
     return words
 
 
-def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule]:
+def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> tuple[list[Rule], list[Rule]]:
     """Thin paths are ruling lines; wider paths are read segment by segment (cell outlines), and a
-    shaded area's top and bottom edges separate rows as a rule would (a reader sees the band)."""
-    rules = []
+    shaded area's top and bottom edges separate rows as a rule would (a reader sees the band).
+    Also returned: the shaded areas' sides, column edges for the words but not rules of a grid."""
+    rules, sides = [], []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
@@ -205,7 +206,8 @@ def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> list[Rule
         rules.extend(_outline_rules(obj, height, s))
         if w >= s.rule_min_length and _shaded(obj, s):
             rules.extend((Rule(left, height - top, right, height - top), Rule(left, height - bottom, right, height - bottom)))
-    return rules
+            sides.extend((Rule(left, height - top, left, height - bottom), Rule(right, height - top, right, height - bottom)))
+    return rules, sides
 
 
 def _shaded(obj, s: ExtractSettings) -> bool:

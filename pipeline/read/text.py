@@ -14,12 +14,14 @@ LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", 
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
-def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, ...] = ()) -> list[Segment]:
+def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, ...] = (),
+                  shading_sides: list[Rule] | None = None) -> list[Segment]:
     """Words on one text line joined into runs that no column gutter interrupts.
 
     A gutter is a gap wider than `segment_gap`; a vertical rule between two words; or, however
-    narrow (a spreadsheet's cells), the gap before a word that starts on a column edge: an x at
-    which words start, after a gap, on several lines of the same stretch of the page.
+    narrow (a spreadsheet's cells, cells without padding), the gap before a word that starts on a
+    column edge: an x at which words start, after a gap, on several lines of the same stretch of
+    the page, or the side of shaded cells (alternate rows shaded: the edge holds over the stretch).
     """
     lines: list[list[Segment]] = []
     for w in sorted(words, key=lambda w: w.top):
@@ -31,7 +33,7 @@ def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, .
             lines.append([w])
     for line in lines:
         line.sort(key=lambda w: w.x0)
-    edges = _column_edges(lines, s)
+    edges = _column_edges(lines, s) + _shading_edges(shading_sides or [], s)
     verticals = [r for r in rules if not r.horizontal]
     segments = []
     for line in lines:
@@ -65,6 +67,17 @@ def _column_edges(lines: list[list[Segment]], s: ExtractSettings) -> list[tuple[
             group = []
         group.append(start)
     return edges
+
+
+def _shading_edges(sides: list[Rule], s: ExtractSettings) -> list[tuple[float, float, float]]:
+    """Sides of shaded cells standing at one x, as one edge over the stretch they span."""
+    edges: list[list[float]] = []
+    for side in sorted(sides, key=lambda r: r.x0):
+        if edges and side.x0 - edges[-1][0] <= s.rule_snap:
+            edges[-1][1], edges[-1][2] = min(edges[-1][1], side.top), max(edges[-1][2], side.bottom)
+        else:
+            edges.append([side.x0, side.top, side.bottom])
+    return [(x, top - s.line_tolerance, bottom) for x, top, bottom in edges]
 
 
 def _on_edge(word: Segment, edges: list[tuple[float, float, float]], s: ExtractSettings) -> bool:
