@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import TEXT_STRATEGY, Fragment, PageContent
+from ..model import TEXT_STRATEGY, Fragment, PageContent, Segment
 from ..settings import ExtractSettings
+from .cells import text_lines
 from .fiches import fiche_fragments
 from .ruled import find_grids, grid_fragments, joined_rules
 from .unruled import Columns, unruled_fragments
@@ -29,10 +30,24 @@ def page_fragments(
     if not unruled and carried is None:  # no unruled table here: fiches drawn without rules, if any
         unruled = fiche_fragments(page, free, s)
     fragments = sorted(fragments + unruled, key=lambda f: f.top)
-    rows = [i for i, f in enumerate(fragments) if f.strategy != TEXT_STRATEGY]  # text never continues a row
-    if rows and fragments[rows[-1]].bottom >= text_bottom - s.page_end_margin:
-        fragments[rows[-1]] = replace(fragments[rows[-1]], ends_page=True)
-    return fragments, carried
+    if fragments and fragments[-1].bottom >= text_bottom - s.page_end_margin:
+        fragments[-1] = replace(fragments[-1], ends_page=True)  # text lines come after: never a row's end
+    outside = [g for g in free if not any(_holds(f, g, s) for f in unruled)]
+    return sorted(fragments + _text_fragments(page.number, outside, s), key=lambda f: f.top), carried
+
+
+def _holds(fragment: Fragment, seg: Segment, s: ExtractSettings) -> bool:
+    """Whether a segment stands inside a table fragment's box."""
+    return (fragment.top - s.line_tolerance <= seg.ymid <= fragment.bottom + s.line_tolerance
+            and fragment.columns[0][0] - s.segment_gap <= seg.xmid <= fragment.columns[-1][1] + s.segment_gap)
+
+
+def _text_fragments(page: int, segments: list[Segment], s: ExtractSettings) -> list[Fragment]:
+    """The page's text outside any table, one single-cell "texte" fragment per line (section titles
+    above a group of fiches, prose): assemble ignores them, the fiche reader takes titles from them."""
+    return [Fragment(page, (" ".join(g.text for g in line),), ((line[0].x0, max(g.x1 for g in line)),),
+                     min(g.top for g in line), max(g.bottom for g in line), TEXT_STRATEGY)
+            for line in text_lines(segments, s.line_tolerance)]
 
 
 def extract_fragments(pages: list[PageContent], s: ExtractSettings) -> list[Fragment]:

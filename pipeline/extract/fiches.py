@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..headers import match_heading
-from ..model import TEXT_STRATEGY, Fragment, PageContent, Segment
+from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings
 from .cells import text_lines
 
@@ -42,12 +42,11 @@ class _LabelRow:
 
 
 def fiche_fragments(page: PageContent, segments: list[Segment], s: ExtractSettings) -> list[Fragment]:
-    """The label | value rows of unruled fiches on a page, and every other line as a one-cell
-    "texte" fragment (section titles, fiche headings, prose), top to bottom (pure)."""
+    """The label | value rows of unruled fiches on a page, top to bottom (pure); the other lines
+    (section titles, fiche headings, prose) come as "texte" with the page's other free text."""
     lines = text_lines(segments, s.line_tolerance)
     labelled = [line for line in lines if len(line) >= 2 and _names_column(line[0], s)]
     label_x, value_x = (labelled[0][0].x0, labelled[0][1].x0) if labelled else (0.0, float("inf"))
-    fragments: list[Fragment] = []
     rows: list[_LabelRow] = []
     current: _LabelRow | None = None
     for line in lines:
@@ -64,16 +63,14 @@ def fiche_fragments(page: PageContent, segments: list[Segment], s: ExtractSettin
             current = _LabelRow([], [], label_x, value_x, top, bottom)
             rows.append(current)
         elif current is None or (left and not _wraps_label(current, left, top, bottom, s)):
-            current = None  # a fiche heading, prose: the row has ended
-            fragments.append(Fragment(page.number, (_text(line),), ((line[0].x0, line[-1].x1),), top, bottom,
-                                      TEXT_STRATEGY))
+            current = None  # a fiche heading, prose: the row has ended (the line comes as "texte")
             continue
         if left:
             current.label.append(_text(left))
         if right:
             current.value.append(_text(right))
         current.bottom = max(current.bottom, bottom)
-    return sorted(fragments + [row.fragment(page) for row in rows], key=lambda f: f.top)
+    return [row.fragment(page) for row in rows]
 
 
 def _names_column(segment: Segment, s: ExtractSettings) -> bool:
@@ -88,7 +85,9 @@ def _wraps_label(row: _LabelRow, left: list[Segment], top: float, bottom: float,
         return False
     if abs(left[0].x0 - row.label_x) > s.segment_gap or left[-1].x1 >= row.value_x:
         return False
-    return match_heading(" ".join([*row.label, _text(left)]), s) is not None
+    joined = match_heading(" ".join([*row.label, _text(left)]), s)
+    alone = match_heading(_text(left), s)  # a line naming another column is the next label
+    return joined is not None and alone in (None, joined)
 
 
 def _text(segments: list[Segment]) -> str:
