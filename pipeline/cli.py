@@ -239,6 +239,24 @@ def diff(
 
 
 @app.command()
+def apercu(
+    out: Path = typer.Option(Path("output"), "--out", help="Dossier où écrire le site (dans OUT/apercu/)."),
+    depuis: Path = typer.Option(Path("output"), "--depuis", help="Sortie de `synergies run` à montrer."),
+    params: Path = PARAMS_OPTION,
+) -> None:
+    """Écrire un site à ouvrir dans un navigateur : communes, années, domaines, toutes les synergies."""
+    try:
+        site = stages.stage_apercu(depuis, out, Settings.load(params))
+    except ValueError as error:
+        err.print(str(error))
+        raise typer.Exit(2)
+    except OSError as error:
+        err.print(f"{out} : impossible d'écrire le site ({error.strerror or error})")
+        raise typer.Exit(2)
+    err.print(f"Aperçu écrit dans {site}/ : ouvrir {site / 'index.html'} dans un navigateur.")
+
+
+@app.command()
 def debug(
     file: Path = typer.Argument(..., help="Le PDF à examiner."),
     page: int = typer.Option(..., "--page", help="Numéro de page (à partir de 1)."),

@@ -9,6 +9,7 @@ as `synergies run`, and writes its outputs atomically. One code path, two driver
     export     -> output/synergies.csv, synergies.parquet, synergies.xlsx, synergies.duckdb,
                   rejects.csv, doublons.csv, validation_report.csv/.md, as one set (pipeline/publish.py)
     evolution  -> output/evolution.csv, .md, .html (each commune's consecutive years)
+    apercu     -> output/apercu/ (the static overview site)
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pandas as pd
 
 from . import export, publish, registry
 from .cache import ExtractionCache, extraction_key
-from .diff import year_over_year
+from .apercu import write_site
+from .diff import load_run_output, year_over_year
 from .diff_report import html_report, markdown_report
 from .duckdb_export import NOM as DUCKDB, read_corrections, write_duckdb
 from .duplicates import duplicates_frame
@@ -125,6 +127,18 @@ def write_diff(diff: pd.DataFrame, target: Path) -> None:
     export.write_csv(diff, target)
     export.write_text(markdown_report(diff), target.with_suffix(".md"))
     export.write_text(html_report(diff), target.with_suffix(".html"))
+
+
+def stage_apercu(depuis: Path, out: Path, settings: Settings) -> Path:
+    """The overview site of a run's output folder: its synergies, and its evolution.csv when the
+    DVC stage wrote one (otherwise the years are compared here, as `evolution` would)."""
+    table = load_run_output(depuis)
+    evolution = depuis / "evolution.csv"
+    if evolution.is_file():
+        changes = pd.read_csv(evolution, dtype=str, keep_default_na=False)
+    else:
+        changes = _evolution(table, settings)
+    return write_site(table, changes if changes is not None else pd.DataFrame(), out)
 
 
 def stage_evolution(out: Path, settings: Settings) -> None:

@@ -19,6 +19,11 @@ fi
 if ! dpkg -s hunspell-fr-classical libenchant-2-2 >/dev/null 2>&1; then
     missing="$missing hunspell-fr-classical libenchant-2-2"
 fi
+# The overview site's tests open it in Chromium: Playwright drives the system browser, since it
+# cannot download its own here.
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+    missing="$missing chromium"
+fi
 if [ -n "$missing" ]; then
     sudo=""
     [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
@@ -26,7 +31,7 @@ if [ -n "$missing" ]; then
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
     else
-        echo "Installez : $missing (Tesseract et le français pour les scans ; le dictionnaire français pour les césures)."
+        echo "Installez : $missing (Tesseract et le français pour les scans ; le dictionnaire français pour les césures ; Chromium pour les tests de l'aperçu)."
     fi
 fi
 
