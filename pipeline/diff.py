@@ -372,14 +372,14 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) ->
         return _empty_diff()
     result = pd.concat(frames, ignore_index=True)
     result = result.sort_values(["_commune", "_ordre", "_apres", "_ancien"], kind="stable")
-    return _typed_diff(result.reset_index(drop=True))
+    return typed_diff(result.reset_index(drop=True))
 
 
 def _empty_diff() -> pd.DataFrame:
-    return _typed_diff(pd.DataFrame(columns=list(DIFF_COLUMNS)))
+    return typed_diff(pd.DataFrame(columns=list(DIFF_COLUMNS)))
 
 
-def _typed_diff(frame: pd.DataFrame) -> pd.DataFrame:
+def typed_diff(frame: pd.DataFrame) -> pd.DataFrame:
     """The diff's columns in order: integers nullable, the score a nullable float, the rest text."""
     frame = frame.reindex(columns=list(DIFF_COLUMNS))
     for column in DIFF_COLUMNS:

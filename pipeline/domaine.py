@@ -62,15 +62,20 @@ class Choix:
     motif: str    # why a person should look; "" when the domain is clear
 
 
+@lru_cache(maxsize=65536)
+def _nommes(text: str, tax: Taxonomie, ns: NormaliseSettings) -> frozenset[tuple[str, tuple[str, ...]]]:
+    """The domains a cell names, with the words naming each: every distinct keyword counts
+    ("Voiries, cimetières" names works twice). Cached: "Moyens" or "100 %" fill many cells."""
+    words = mots(text, tax.vocab, ns)
+    return frozenset((m.label, tuple(words[m.debut:m.fin])) for m in mentions(words, tax.colonne, ns))
+
+
 def _points(cells: dict[str, str], tax: Taxonomie, s: DomaineSettings, ns: NormaliseSettings) -> dict[str, float]:
     """Each domain named, with the summed weight of the cells naming it."""
     weights = {"synergie": s.weight_synergie, "objectif": s.weight_objectif, "realisation": s.weight_realisation}
     points: dict[str, float] = {}
     for column, weight in weights.items():
-        words = mots(cells.get(column, ""), tax.vocab, ns)
-        # Each distinct keyword counts: "Voiries, cimetières" names works twice.
-        named = {(m.label, tuple(words[m.debut:m.fin])) for m in mentions(words, tax.colonne, ns)}
-        for domaine, _ in named:
+        for domaine, _ in _nommes(cells.get(column, ""), tax, ns):
             points[domaine] = points.get(domaine, 0.0) + weight
     for domaine, parent in tax.parents.items():
         if domaine in points and parent in points:

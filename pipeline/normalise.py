@@ -257,8 +257,11 @@ def mentions(words: list[str], colonne: Colonne, settings: NormaliseSettings) ->
     scores[:, short] = np.where(scores[:, short] >= 100, scores[:, short], 0)
     for i in abreges:  # a shortened word is every vocabulary word it begins
         scores[i, [j for j, w in enumerate(colonne.lexique) if w.startswith(words[i])]] = 100
+    present = scores.any(axis=0).tolist()  # a synonym with a word found nowhere cannot match
     found: list[Mention] = []
     for label, indices in zip(colonne.etiquettes, colonne.mots):
+        if not all(present[u] for u in indices):
+            continue
         size = len(indices)
         starts = min(1, n_words - size + 1) if colonne.debut else n_words - size + 1
         if starts <= 0:

@@ -22,7 +22,7 @@ import pandas as pd
 from . import export, publish, registry
 from .cache import ExtractionCache, extraction_key
 from .apercu import write_site
-from .diff import load_run_output, year_over_year
+from .diff import load_run_output, typed_diff, year_over_year
 from .diff_report import html_report, markdown_report
 from .duckdb_export import NOM as DUCKDB, read_corrections, write_duckdb
 from .duplicates import duplicates_frame
@@ -135,7 +135,7 @@ def stage_apercu(depuis: Path, out: Path, settings: Settings) -> Path:
     table = load_run_output(depuis)
     evolution = depuis / "evolution.csv"
     if evolution.is_file():
-        changes = pd.read_csv(evolution, dtype=str, keep_default_na=False)
+        changes = typed_diff(pd.read_csv(evolution, dtype=str, keep_default_na=False).replace("", None))
     else:
         changes = _evolution(table, settings)
     return write_site(table, changes if changes is not None else pd.DataFrame(), out)
