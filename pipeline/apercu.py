@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .diff_report import html_report, status_transitions
+from .diff_report import EMPTY_STATUS, html_report, status_transitions
 from .domaine import domaines
 from .normalise import canonical_values
 from .vocabulary import fold
@@ -82,13 +83,13 @@ def _chart(description: str, values: list[dict], x: str, x_title: str, horizonta
     }
 
 
-def _status_values(table: pd.DataFrame, by: str) -> list[dict]:
+def _status_values(records: list[dict], by: str) -> list[dict]:
     """Counts by `by` and status, for `_chart`."""
     statuts = _statut_labels()
     rank = {k: i for i, k in enumerate(statuts)}
-    counts = table.groupby([by, "statut_norm"], sort=True).size()
-    return [{by: str(key), "statut": statuts.get(statut, statut), "rang": rank.get(statut, len(rank)), "n": int(n)}
-            for (key, statut), n in counts.items()]
+    counts = Counter((r[by], r["statut_norm"]) for r in records)
+    return [{by: str(key), "statut": statuts.get(statut, statut), "rang": rank.get(statut, len(rank)), "n": n}
+            for (key, statut), n in sorted(counts.items(), key=lambda kv: (str(kv[0][0]), rank.get(kv[0][1], 0)))]
 
 
 @dataclass(frozen=True)
@@ -99,42 +100,53 @@ class Cellule:
     parts: dict[str, int]  # status -> percent
 
 
-def _shares(rows: pd.DataFrame) -> Cellule:
-    counts = rows["statut_norm"].value_counts()
-    total = len(rows)
-    return Cellule(total, {k: round(100 * int(counts.get(k, 0)) / total) for k in _statut_labels() if counts.get(k, 0)})
+def _shares(records: list[dict]) -> Cellule:
+    counts = Counter(r["statut_norm"] for r in records)
+    total = len(records)
+    return Cellule(total, {k: round(100 * counts[k] / total) for k in _statut_labels() if counts[k]})
 
 
-def _years(table: pd.DataFrame) -> list[int]:
-    return sorted(int(a) for a in table["annee"].dropna().unique())
+def _by(records: list[dict], key: str) -> dict:
+    """Records grouped by one field, groups in first-seen order."""
+    groups: dict = {}
+    for r in records:
+        groups.setdefault(r[key], []).append(r)
+    return groups
 
 
-def _prepared(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns the site shows, as plain text (empty for unknown), whatever the file type."""
-    frame = table.copy()
-    for column in ("commune", "synergie", "objectif", "realisation", "statut_norm", "mode_norm", "pilote_norm",
-                   "domaine", "motifs_verification", "fichier_source", "id_synergie"):
-        if column not in frame:
-            frame[column] = ""
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
-    frame["annee"] = pd.array(pd.to_numeric(frame["annee"], errors="coerce"), dtype="Int64")
-    frame["avancement_pct"] = pd.array(pd.to_numeric(frame.get("avancement_pct"), errors="coerce"), dtype="Int64")
-    frame["a_verifier"] = frame["a_verifier"].astype(str).str.lower().isin(["true", "1"])
-    return frame
+TEXTES = ("commune", "synergie", "statut_norm", "mode_norm", "pilote_norm", "domaine", "motifs_verification")
 
 
-def _table_data(table: pd.DataFrame, slugs: dict[str, str]) -> dict:
+def _records(table: pd.DataFrame) -> list[dict]:
+    """The fields the site shows as plain Python values (empty text or None for unknown), read
+    once: the pages are built from these rather than from frames, many thousand times faster to
+    slice."""
+    def text(column: str) -> list[str]:
+        if column not in table:
+            return [""] * len(table)
+        return [str(v) for v in table[column].astype(object).where(table[column].notna(), "").tolist()]
+
+    def number(column: str) -> list[int | None]:
+        if column not in table:
+            return [None] * len(table)
+        values = pd.to_numeric(table[column], errors="coerce").astype("Float64")
+        return [None if pd.isna(v) else int(v) for v in values.tolist()]
+
+    flags = [str(v).lower() in ("true", "1") for v in table["a_verifier"].tolist()]
+    columns = {c: text(c) for c in TEXTES}
+    columns |= {"annee": number("annee"), "avancement_pct": number("avancement_pct"), "a_verifier": flags}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def _table_data(records: list[dict], slugs: dict[str, str]) -> dict:
     """Every synergy for the searchable table, each text stored once and referenced by number."""
     texts: dict[str, int] = {}
 
     def ref(value: str) -> int:
         return texts.setdefault(value, len(texts))
 
-    rows = [[ref(c), int(a) if pd.notna(a) else None, ref(s), ref(d), ref(st), int(p) if pd.notna(p) else None,
-             ref(m), ref(pi), int(v)]
-            for c, a, s, d, st, p, m, pi, v in zip(
-                table["commune"], table["annee"], table["synergie"], table["domaine"], table["statut_norm"],
-                table["avancement_pct"], table["mode_norm"], table["pilote_norm"], table["a_verifier"])]
+    rows = [[ref(r["commune"]), r["annee"], ref(r["synergie"]), ref(r["domaine"]), ref(r["statut_norm"]),
+             r["avancement_pct"], ref(r["mode_norm"]), ref(r["pilote_norm"]), int(r["a_verifier"])] for r in records]
     return {"textes": list(texts), "lignes": rows, "pages": slugs,
             "domaines": domaines(), "statuts": _statut_labels(), "modes": MODES, "pilotes": PILOTES}
 
@@ -174,12 +186,17 @@ def _evolution_name(commune_slug: str, avant: int, apres: int) -> str:
     return f"{commune_slug}-{avant}-{apres}.html"
 
 
-def site_pages(table: pd.DataFrame, evolution: pd.DataFrame) -> dict[str, str]:
-    """Every file of the site but the static ones: relative path -> text."""
-    table = _prepared(table)
-    env = _environment()
-    years = _years(table)
-    communes = sorted(table["commune"].unique(), key=fold)
+def _years(records: list[dict]) -> list[int]:
+    return sorted({r["annee"] for r in records if r["annee"] is not None})
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: slicing Arrow-backed strings a thousand times is slow."""
+    return frame.astype({c: object for c in frame.columns if pd.api.types.is_string_dtype(frame[c])})
+
+
+def _slugs(communes: list[str]) -> dict[str, str]:
+    """Each commune's file name, unique even if two names fold alike."""
     slugs: dict[str, str] = {}
     for commune in communes:
         base, n = slug(commune), 2
@@ -187,66 +204,83 @@ def site_pages(table: pd.DataFrame, evolution: pd.DataFrame) -> dict[str, str]:
         while name in slugs.values():
             name, n = f"{base}-{n}", n + 1
         slugs[commune] = name
+    return slugs
+
+
+def _changes(commune_slug: str, pairs: dict[tuple[int, int], pd.DataFrame], statuts: dict[str, str],
+             pages: dict[str, str]) -> list[dict]:
+    """Each pair of years of one commune: its evolution page (added to `pages`), counts, the
+    status moves and the synergies whose status changed."""
+    def name(status: str) -> str:
+        return statuts.get("" if status == EMPTY_STATUS else status, status)
+
+    changes = []
+    for (avant, apres), diff in sorted(pairs.items()):
+        page = _evolution_name(commune_slug, avant, apres)
+        pages[f"evolution/{page}"] = html_report(diff)
+        kinds = diff["changement"].tolist()
+        moved = [(n, a, b) for k, n, a, b in zip(kinds, diff["synergie_apres"].tolist(),
+                                                 diff["statut_norm_avant"].tolist(), diff["statut_norm_apres"].tolist())
+                 if k in ("modifiee", "inchangee") and (a or "") != (b or "")]
+        changes.append({"avant": avant, "apres": apres, "page": f"../evolution/{page}",
+                        "transitions": [(name(a), name(b), n) for a, b, n in status_transitions(diff)],
+                        "synergies": moved, "compte": {k: kinds.count(k) for k in ("ajoutee", "supprimee", "modifiee")}})
+    return changes
+
+
+def site_pages(table: pd.DataFrame, evolution: pd.DataFrame) -> dict[str, str]:
+    """Every file of the site but the static ones: relative path -> text."""
+    records = _records(table)
+    env = _environment()
+    years = _years(records)
+    by_commune = _by(records, "commune")
+    communes = sorted(by_commune, key=fold)
+    slugs = _slugs(communes)
     labels = domaines()
     statuts = _statut_labels()
     common = {"statuts": statuts, "domaines": labels, "couleurs": COULEURS, "modes": MODES, "pilotes": PILOTES}
     pages: dict[str, str] = {}
 
-    by_commune = dict(tuple(table.groupby("commune", sort=False)))
-    index_rows = []
-    for commune in communes:
-        rows = by_commune[commune]
-        cells = {int(a): _shares(r) for a, r in rows.groupby("annee", sort=True)}
-        index_rows.append({"commune": commune, "page": f"communes/{slugs[commune]}.html", "annees": cells})
+    index_rows = [{"commune": c, "page": f"communes/{slugs[c]}.html",
+                   "annees": {a: _shares(rows) for a, rows in _by(by_commune[c], "annee").items() if a is not None}}
+                  for c in communes]
+    par_domaine = Counter(r["domaine"] for r in records)
+    named = [{**r, "domaine": labels.get(r["domaine"], "À classer")} for r in records]
     pages["index.html"] = env.get_template("index.html").render(
         **common, racine="", titre="Synergies commune–CPAS : aperçu", annees=years, lignes=index_rows,
-        total=len(table), n_communes=len(communes),
+        total=len(records), n_communes=len(communes), par_domaine=par_domaine,
         graphique=_chart("Nombre de synergies par année, toutes communes, par statut",
-                         _status_values(table, "annee"), "annee", "Année"),
+                         _status_values(records, "annee"), "annee", "Année"),
         graphique_domaines=_chart("Nombre de synergies par domaine, toutes années, par statut",
-                                  _status_values(table.assign(domaine=table["domaine"].map(
-                                      lambda d: labels.get(d, "À classer"))), "domaine"),
-                                  "domaine", "Domaine", horizontal=True),
-        par_domaine=table.groupby("domaine").size().to_dict())
+                                  _status_values(named, "domaine"), "domaine", "Domaine", horizontal=True))
 
-    pairs = _pairs(evolution, {c: _years(r) for c, r in by_commune.items()})
+    pairs = _pairs(_plain(evolution), {c: _years(rows) for c, rows in by_commune.items()})
     for commune in communes:
         rows = by_commune[commune]
-        changes = []
-        for (avant, apres), diff in pairs.get(commune, {}).items():
-            name = _evolution_name(slugs[commune], avant, apres)
-            pages[f"evolution/{name}"] = html_report(diff)
-            moved = diff[diff["changement"].isin(["modifiee", "inchangee"])
-                         & (diff["statut_norm_avant"].fillna("") != diff["statut_norm_apres"].fillna(""))]
-            changes.append({"avant": avant, "apres": apres, "page": f"../evolution/{name}",
-                            "transitions": [(statuts.get(a if a != "(vide)" else "", a), statuts.get(b if b != "(vide)" else "", b), n)
-                                            for a, b, n in status_transitions(diff)],
-                            "synergies": moved[["synergie_apres", "statut_norm_avant", "statut_norm_apres"]]
-                            .fillna("").itertuples(index=False, name=None),
-                            "compte": {k: int((diff["changement"] == k).sum()) for k in ("ajoutee", "supprimee", "modifiee")}})
-        changes.sort(key=lambda c: c["avant"])
+        by_year = _by(rows, "annee")
         pages[f"communes/{slugs[commune]}.html"] = env.get_template("commune.html").render(
             **common, racine="../", titre=f"{commune} : synergies commune–CPAS", commune=commune,
-            annees=[(int(a), r.to_dict("records")) for a, r in rows.groupby("annee", sort=True)],
-            sans_annee=rows[rows["annee"].isna()].to_dict("records"), changements=changes,
+            annees=[(a, by_year[a]) for a in sorted(a for a in by_year if a is not None)]
+            + ([("Année inconnue", by_year[None])] if None in by_year else []),
+            changements=_changes(slugs[commune], pairs.get(commune, {}), statuts, pages),
             graphique=_chart(f"{commune} : nombre de synergies par année et par statut",
                              _status_values(rows, "annee"), "annee", "Année"))
 
+    by_domaine = _by(records, "domaine")
     for domaine, libelle in labels.items():
-        rows = table[table["domaine"] == domaine]
-        lignes = [{"commune": c, "page": f"../communes/{slugs[c]}.html",
-                   "annees": r.groupby("annee").size().to_dict()} for c, r in
-                  sorted(rows.groupby("commune"), key=lambda kv: fold(kv[0]))]
+        rows = by_domaine.get(domaine, [])
+        lignes = [{"commune": c, "page": f"../communes/{slugs[c]}.html", "annees": Counter(r["annee"] for r in group)}
+                  for c, group in sorted(_by(rows, "commune").items(), key=lambda kv: fold(kv[0]))]
         pages[f"domaines/{domaine}.html"] = env.get_template("domaine.html").render(
             **common, racine="../", titre=f"{libelle} : synergies commune–CPAS", domaine=domaine, libelle=libelle,
-            annees=years, lignes=lignes, total=len(rows), graphiques=len(rows) > 0,
+            annees=years, lignes=lignes, total=len(rows), graphiques=bool(rows),
             graphique=_chart(f"{libelle} : nombre de synergies par année et par statut, toutes communes",
-                             _status_values(rows, "annee"), "annee", "Année") if len(rows) else None)
+                             _status_values(rows, "annee"), "annee", "Année") if rows else None)
 
     pages["synergies.html"] = env.get_template("synergies.html").render(
         **common, racine="", titre="Toutes les synergies", annees=years, communes=communes, graphiques=False)
     pages["donnees/synergies.js"] = "window.SYNERGIES = " + json.dumps(
-        _table_data(table, {c: f"communes/{s}.html" for c, s in slugs.items()}),
+        _table_data(records, {c: f"communes/{s}.html" for c, s in slugs.items()}),
         ensure_ascii=False, separators=(",", ":")) + ";\n"
     return pages
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -119,16 +120,20 @@ def main() -> None:
           f"{len(table)} synergies ({time.perf_counter() - started:.1f} s pour le produire)")
 
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "pipeline", "apercu", "--depuis", str(folder), "--out", str(folder)],
                           cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode:
         sys.exit(done.stderr)
     site = folder / "apercu"
     pages = sorted(site.rglob("*.html"))
     heaviest = max(pages, key=page_weight)
     largest_html = max(pages, key=lambda p: p.stat().st_size)
-    print(f"synergies apercu : {elapsed:.1f} s, {len(pages)} pages")
+    print(f"synergies apercu : {elapsed:.1f} s écoulées, {cpu:.1f} s de processeur, {len(pages)} pages, "
+          f"mémoire max {after.ru_maxrss / 1024:.0f} MB")
     print(f"page la plus lourde avec ce qu'elle charge : {heaviest.relative_to(site)} "
           f"{page_weight(heaviest) / 1e6:.2f} MB")
     print(f"plus gros fichier HTML : {largest_html.relative_to(site)} {largest_html.stat().st_size / 1e6:.2f} MB")
