@@ -62,7 +62,7 @@ def _chart(description: str, values: list[dict], x: str, x_title: str, horizonta
     """A stacked bar chart of synergy counts by status (Vega-Lite)."""
     statuts = _statut_labels()
     order = list(statuts.values())
-    position = {"field": x, "type": "ordinal", "title": x_title, "sort": None}
+    position = {"field": x, "type": "ordinal", "title": x_title, "sort": None, "axis": {"labelAngle": 0}}
     count = {"field": "n", "type": "quantitative", "title": "Synergies", "stack": "zero"}
     return {
         "description": description,
