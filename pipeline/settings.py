@@ -42,6 +42,9 @@ class ExtractSettings:
     # A heading names a contract column when this share (0-1) of its words and of a known wording's
     # words are the same words ("Niveau d'avancement" and "Avancement": 2 of 3 words, 0.67).
     heading_match: float = 0.6
+    # At a row start in an unruled table, every column steps down more than its line pitch plus this
+    # (points): cell padding, however small; a column going on at its pitch is inside a cell.
+    row_gap_min: float = 1.0
     # In an unruled table, at most this many lines running across the columns, followed by more
     # rows, are a section heading ("Axe 2 – Informatique"); more, or nothing after, is prose.
     section_max_lines: int = 2

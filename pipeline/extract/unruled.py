@@ -160,9 +160,10 @@ _NUMBERING = re.compile(r"^(n°\s*)?\d{1,3}\s*[.)°]?$", re.IGNORECASE)
 def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[float], s: ExtractSettings) -> list[float]:
     """Where the rows of an unruled table start, from every signal the page gives.
 
-    - A gap: a row starts where every column with text starts a new block after a gap (cells are
-      top-aligned and padded). A column going on with its block at that height means no new row:
-      it is a paragraph break inside a cell.
+    - A gap: a row starts where the first column (or two) starts a new block after a gap and every
+      column with text there steps down more than a line (cells are top-aligned and padded, and the
+      padding may be small). A column going on at its line pitch means no new row: it is a
+      paragraph break inside a cell.
     - A drawn separator: a rule or the edge of a shaded band across the table.
     - A numbering column ("1.", "2)", "N° 3"): each number opens a row.
     - Rows that touch (the table shows no gap between any two rows): a column whose text comes back
@@ -170,16 +171,18 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
       every column moves line by line in step, each line is a row.
     """
     pitch = _line_pitch(list(lines_by_column.values()))
-    starts: list[tuple[float, int, bool, float]] = []  # (top, column, starts a new block, middle)
+    # (top, column, starts a new block, middle, steps down more than a line)
+    starts: list[tuple[float, int, bool, float, bool]] = []
     for col, lines in lines_by_column.items():
         previous = None
         for line in lines:
             top = line[0].top
             middle = (top + max(g.bottom for g in line)) / 2
-            starts.append((top, col, previous is None or top - previous > pitch * (1 + s.block_gap_ratio), middle))
+            step = float("inf") if previous is None else top - previous
+            starts.append((top, col, step > pitch * (1 + s.block_gap_ratio), middle, step > pitch + s.row_gap_min))
             previous = top
     starts.sort()
-    groups: list[list[tuple[float, int, bool, float]]] = []
+    groups: list[list[tuple[float, int, bool, float, bool]]] = []
     for start in starts:
         if groups and start[0] - groups[-1][0][0] <= s.line_tolerance:
             groups[-1].append(start)
@@ -190,8 +193,9 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
     filled = set(lines_by_column)
 
     def gap_start(group) -> bool:
-        blocks = {col for _, col, new, _ in group if new}
-        return len(blocks) == len(group) and (0 in blocks or len(blocks) >= 2)
+        # The first column (or two) clearly opens a block, and no column goes on at its line pitch.
+        blocks = {start[1] for start in group if start[2]}
+        return all(start[4] for start in group) and (0 in blocks or len(blocks) >= 2)
 
     padded = any(gap_start(g) for g in groups[1:])
     tops: list[float] = []
