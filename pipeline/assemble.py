@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .clean import clean_text
 from .headers import Header, match_header
-from .model import CELL_COLUMNS, TEXT_STRATEGY, Fragment, Row
+from .model import CELL_COLUMNS, STRUCTURED_STRATEGIES, TEXT_STRATEGY, Fragment, Row
 from .settings import Settings
 
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
@@ -85,6 +85,14 @@ def continuation(previous: Fragment | None, row: Row | None, fragment: Fragment,
     return None
 
 
+def extent(fragment: Fragment) -> tuple[float | None, float | None]:
+    """The fragment's top on its first page and bottom on its last, in points; a structured
+    document's rows have no geometry, and a tagged row's bottom is known on its first page only."""
+    if fragment.strategy in STRUCTURED_STRATEGIES:
+        return None, None
+    return fragment.top, (fragment.bottom if fragment.last_page in (None, fragment.page) else None)
+
+
 def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
     """Logical rows of the synergy table(s), in document order."""
     s = settings
@@ -119,13 +127,15 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
             for c in CELL_COLUMNS:
                 row.cells[c] = "\n".join(t for t in (row.cells[c], cells[c]) if t.strip())
             row.page_fin = fragment.page
+            row.bas = extent(fragment)[1]
             if doubt:
                 row.doutes.append(doubt)
             result.decisions.append((fragment, "suite"))
         else:
             end = fragment.last_page or fragment.page  # a tagged PDF's row may already span pages
+            top, bottom = extent(fragment)
             result.rows.append(Row(cells, layout.header.last_heading, fragment.page, end,
-                                   rubrique=rubrique, ligne_source=fragment.source_row))
+                                   rubrique=rubrique, ligne_source=fragment.source_row, haut=top, bas=bottom))
             result.decisions.append((fragment, "ligne"))
         previous = fragment
     return result

@@ -26,6 +26,7 @@ from .duplicates import duplicates_frame
 from .assemble import assemble
 from .cache import ExtractionCache
 from .discover import why
+from .corrections import CorrectionsError, append_corrections, read_corrections
 from .extract import extract_fragments
 from .read import OFFICE_READERS, SHEET_READERS, DocumentError
 from .printable import escaped
@@ -75,6 +76,8 @@ def main_options(
 # Tests point it at a temporary file through the environment, so they never extend the project's.
 REGISTRY_OPTION = typer.Option(Path("registre/synergies.csv"), "--registre", envvar="SYNERGIES_REGISTRE",
                                help="Registre des synergies connues (identifiants stables d'une exécution à l'autre).")
+CORRECTIONS_OPTION = typer.Option(Path("corrections/corrections.csv"), "--corrections",
+                                  help="Corrections de la revue, appliquées à chaque exécution.")
 
 
 @contextmanager
@@ -101,6 +104,7 @@ def run(
     no_cache: bool = typer.Option(False, "--no-cache", help="Tout relire, sans lire ni écrire le cache."),
     strict: bool = typer.Option(False, "--strict", help="Code de sortie 3 si un contrôle du contrat échoue."),
     registre: Path = REGISTRY_OPTION,
+    corrections: Path = CORRECTIONS_OPTION,
 ) -> None:
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet / .xlsx dans OUT."""
     missing = [path for path in inputs if not path.exists()]
@@ -114,14 +118,15 @@ def run(
     settings = load_settings(params)
     try:
         known = registry.load(registre)
-    except ValueError as error:
+        decisions = read_corrections(corrections)
+    except (ValueError, CorrectionsError) as error:
         say(str(error))
         raise typer.Exit(2)
     try:
         with publish.output_lock(out):
             with progress_reporter() as progress:
                 result = run_pipeline(inputs, settings, commune, annee,
-                                      None if no_cache else ExtractionCache(cache), max(1, jobs), progress, known)
+                                      None if no_cache else ExtractionCache(cache), max(1, jobs), progress, known, decisions)
             if not result.documents and not result.rejects:
                 say(f"Aucun document (.pdf, .docx, .odt, .xlsx, .ods) dans {', '.join(map(str, inputs))} : "
                     f"rien n'a été écrit dans {out}.")
@@ -129,8 +134,8 @@ def run(
             # A run that read nothing never replaces earlier results; with none yet, its rejects are written.
             kept = not result.documents and (out / "synergies.csv").exists()
             if not kept:
-                write_outputs(result.table, result.rejects, result.failures, out, settings,
-                              doublons=duplicates_frame(result.doublons))
+                write_outputs(result.table, result.rejects, result.failures, out, settings, corrections,
+                              doublons=duplicates_frame(result.doublons), pending=result.pending)
                 registry.save(result.registre, registre)
     except publish.OutputBusy as busy:
         say(str(busy))
@@ -157,6 +162,7 @@ def run(
     for group in result.conflits:
         say("ATTENTION : rapports différents pour la même commune et la même année, tous gardés "
                   "et marqués à vérifier : " + ", ".join(group))
+    report_corrections(result.table, result.pending, corrections, out)
     if kept:
         say(f"Aucun document lisible : les résultats précédents de {out} sont restés tels quels.")
         raise typer.Exit(1)
@@ -170,6 +176,16 @@ def run(
         raise typer.Exit(1)
     if strict and len(result.failures):
         raise typer.Exit(3)
+
+
+def report_corrections(table: pd.DataFrame, pending: pd.DataFrame, corrections: Path, out: Path) -> None:
+    """The review's share of the run: rows a person corrected or confirmed, decisions left pending."""
+    corrected = int((table["corrige"] != "").sum())
+    if corrected or len(pending):
+        say(f"Corrections ({corrections}) : {corrected} ligne(s) corrigée(s) ou confirmée(s), "
+                  f"{len(pending)} correction(s) en attente" + (f", voir {out}/corrections_en_attente.csv" if len(pending) else ""))
+    for line in pending.itertuples(index=False):
+        say(f"    - en attente : {line.commune} {line.annee} {line.id_synergie} {line.colonne} : {line.raison}")
 
 
 etape = typer.Typer(help="Étapes séparées du pipeline, appelées par dvc.yaml.")
@@ -195,6 +211,17 @@ def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), p
 def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Libellés normalisés et motifs de vérification : interim/normalisees.parquet."""
     stages.stage_normalise(interim, load_settings(params))
+
+
+@etape.command("corrections")
+def etape_corrections(interim: Path = typer.Option(Path("interim"), "--interim"),
+                      corrections: Path = CORRECTIONS_OPTION) -> None:
+    """Appliquer les corrections de la revue : interim/corrigees.parquet et interim/corrections_en_attente.csv."""
+    try:
+        stages.stage_corrections(interim, corrections)
+    except CorrectionsError as error:
+        say(str(error))
+        raise typer.Exit(2)
 
 
 @etape.command("validate")
@@ -242,18 +269,18 @@ def diff(
 def apercu(
     out: Path = typer.Option(Path("output"), "--out", help="Dossier où écrire le site (dans OUT/apercu/)."),
     depuis: Path = typer.Option(Path("output"), "--depuis", help="Sortie de `synergies run` à montrer."),
-    params: Path = PARAMS_OPTION,
+    params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Écrire un site à ouvrir dans un navigateur : communes, années, domaines, toutes les synergies."""
     try:
-        site = stages.stage_apercu(depuis, out, Settings.load(params))
+        site = stages.stage_apercu(depuis, out, load_settings(params))
     except ValueError as error:
-        err.print(str(error))
+        say(str(error))
         raise typer.Exit(2)
     except OSError as error:
-        err.print(f"{out} : impossible d'écrire le site ({error.strerror or error})")
+        say(f"{out} : impossible d'écrire le site ({error.strerror or error})")
         raise typer.Exit(2)
-    err.print(f"Aperçu écrit dans {site}/ : ouvrir {site / 'index.html'} dans un navigateur.")
+    say(f"Aperçu écrit dans {site}/ : ouvrir {site / 'index.html'} dans un navigateur.")
 
 
 @app.command()
@@ -283,6 +310,63 @@ def debug(
     counts = {d: sum(1 for f, x in assembly.decisions if f.page == page and x == d) for d in ("ligne", "suite", "entete", "ignore")}
     say(f"{target} : {counts['ligne']} ligne(s), {counts['suite']} suite(s) fusionnée(s), "
               f"{counts['entete']} en-tête(s) ignorée(s), {counts['ignore']} fragment(s) ignoré(s)")
+
+
+@app.command()
+def revue(
+    out: Optional[Path] = typer.Option(None, "--out", help="Dossier où écrire revue.xlsx et les images des lignes."),
+    depuis: Path = typer.Option(Path("output"), "--depuis",
+                                help="Sortie de `synergies run` à revoir : son dossier, synergies.parquet ou .csv."),
+    tout: bool = typer.Option(False, "--tout", help="Toutes les lignes, pas seulement celles à vérifier."),
+    importer: Optional[Path] = typer.Option(None, "--importer", help="Classeur de revue rempli : ses décisions "
+                                            "sont ajoutées au fichier de corrections."),
+    propositions: bool = typer.Option(False, "--propositions",
+                                      help="Synonymes à ajouter au vocabulaire, d'après les corrections répétées."),
+    corrections: Path = CORRECTIONS_OPTION,
+    params: Optional[Path] = PARAMS_OPTION,
+) -> None:
+    """Revoir les lignes à vérifier dans Excel et garder les décisions d'une exécution à l'autre."""
+    from datetime import date
+
+    from .diff import load_run_output
+    from .normalise import vocabulaire
+    from .propositions import propositions as find_propositions, propositions_yaml
+    from .revue import WORKBOOK, IMAGES, RevueError, export_review, read_review
+
+    settings = load_settings(params)
+    try:
+        if importer is not None:
+            lines, notes = read_review(importer, vocabulaire(), date.today())
+            added = append_corrections(corrections, lines)
+            for note in notes:
+                say(f"{importer} : {note}")
+            say(f"{corrections} : {added} décision(s) ajoutée(s)"
+                      + (f", {len(lines) - added} déjà enregistrée(s)" if len(lines) > added else "")
+                      + " ; elles s'appliquent à la prochaine exécution de `synergies run`.")
+            return
+        table = load_run_output(depuis)
+        if propositions:
+            found = find_propositions(read_corrections(corrections), table, vocabulaire(), settings.normalise,
+                                      settings.revue.min_proposals)
+            text = propositions_yaml(found, corrections.as_posix())
+            if out is not None:
+                export.write_text(text, out / "propositions_vocabulaire.yaml")
+            print(text, end="")
+            say(f"{len(found)} synonyme(s) proposé(s)"
+                      + (f", écrits dans {out}/propositions_vocabulaire.yaml" if out is not None else ""))
+            return
+        if out is None:
+            say("Indiquez --out DOSSIER pour écrire le classeur de revue (ou --importer FICHIER, ou --propositions).")
+            raise typer.Exit(2)
+        lines, pictures = export_review(table, out, settings.revue, vocabulaire(), tout)
+    except (RevueError, CorrectionsError, ValueError) as error:
+        say(str(error))
+        raise typer.Exit(2)
+    except OSError as error:
+        say(f"{error.filename or out} : écriture impossible ({error.strerror or error})")
+        raise typer.Exit(2)
+    say(f"{out / WORKBOOK} : {lines} ligne(s) " + ("" if tout else "à vérifier ")
+              + f"; {pictures} image(s) de la source dans {out / IMAGES}/")
 
 
 @app.command()

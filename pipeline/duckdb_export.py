@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from . import export
+from .corrections import read_corrections
 from .normalise import canonical_values
 
 NOM = "synergies.duckdb"
@@ -81,11 +82,10 @@ def write_duckdb(target: Path, synergies: pd.DataFrame, rejets: pd.DataFrame,
     export.write_atomic(target, build)
 
 
-def read_corrections(path: Path) -> pd.DataFrame | None:
-    """The reviewers' corrections file when there is one (`synergies revue`), its year an integer."""
-    if not path.is_file():
+def corrections_table(path: Path) -> pd.DataFrame | None:
+    """The reviewers' corrections (`synergies revue`) when there are some, the year an integer."""
+    frame = read_corrections(path)
+    if frame.empty:
         return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if "annee" in frame:
-        frame["annee"] = pd.array(pd.to_numeric(frame["annee"].replace("", None)), dtype="Int64")
+    frame["annee"] = pd.array(pd.to_numeric(frame["annee"].replace("", None)), dtype="Int64")
     return frame

@@ -15,7 +15,7 @@ the paragraphs outside tables that the readers give: the last line before a fich
 
 from __future__ import annotations
 
-from .assemble import Assembly
+from .assemble import Assembly, extent
 from .clean import clean_text
 from .headers import match_heading
 from .model import CELL_COLUMNS, STRUCTURED_STRATEGIES, TEXT_STRATEGY, Fragment, Row
@@ -86,5 +86,6 @@ def _close(record: _Record | None, result: Assembly, min_labels: int) -> None:
     first, last = record.fragments[0], record.fragments[-1]
     cells = {c: record.cells.get(c, "") for c in CELL_COLUMNS}
     result.rows.append(Row(cells, record.last_heading, first.page, last.last_page or last.page,
-                           rubrique=record.rubrique, ligne_source=first.source_row))
+                           rubrique=record.rubrique, ligne_source=first.source_row,
+                           haut=extent(first)[0], bas=extent(last)[1]))
     result.decisions.extend((f, "fiche") for f in record.fragments)

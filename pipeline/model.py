@@ -21,8 +21,11 @@ LABEL_COLUMNS = ("objectifs_norm", "mode_norm", "pilote_norm", "responsable_norm
 OUTPUT_COLUMNS = (
     "commune", "annee", "fichier_source", "empreinte_source", "page_debut", "page_fin", "ligne",
     "id_synergie", "rubrique", "ligne_source", *CELL_COLUMNS, *LABEL_COLUMNS, "a_verifier", "motifs_verification",
-    "entete_derniere_colonne", "strategie", "domaine",
+    "entete_derniere_colonne", "strategie", "domaine", "haut_debut", "bas_fin", "corrige",
 )
+
+# Where a row stands on its first and last page (points from the page top), for its picture.
+EXTENT_COLUMNS = ("haut_debut", "bas_fin")
 
 
 # Strategies of documents that carry their table structure: a fragment's `top` is a row index.
@@ -130,6 +133,11 @@ class Row:
     doutes: list[str] = field(default_factory=list)
     rubrique: str = ""  # the section heading the row sits under, when the report has sections
     ligne_source: int | None = None  # the source's own row number (structured documents)
+    # Where the row stands on its pages (PDF points from the page top), for the review's picture:
+    # its top on page_debut and its bottom on page_fin; None where unknown (DOCX/ODT, or the end
+    # of a tagged row read across a page end).
+    haut: float | None = None
+    bas: float | None = None
 
 
 @dataclass(frozen=True)

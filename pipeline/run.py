@@ -3,8 +3,9 @@
 `extract_documents` does the expensive reading, each document in its own bounded process
 (`pipeline.worker`, `--jobs` at a time), each result kept in the per-document cache. `assemble_documents` turns the extractions into rows with pure
 functions (assemble -> clean -> provenance), then `normalise_and_validate` labels and checks the
-whole table. `synergies run` and the DVC stages both call these same functions. One document that fails is reported in the
-rejects and never stops the others.
+whole table, applying the corrections people recorded in review (`pipeline/corrections.py`).
+`synergies run` and the DVC stages both call these same functions. One document that fails is
+reported in the rejects and never stops the others.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from . import registry
 from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key
 from .clean import clean_row, document_words
+from .corrections import apply_corrections, empty_corrections, empty_pending
 from .domaine import assign_domaines
 from .duplicates import Document, Duplicate, one_report_each
 from .fiches import fiches
 from .discover import Reject, find_documents, shown_path, why
 from .identify import identify
 from .ids import synergy_id
-from .model import LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
+from .model import EXTENT_COLUMNS, LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
 from .normalise import normalise
 from .read import DOCUMENT_SUFFIXES, DocumentError
 from .read.tagged import STRATEGY as TAGGED
@@ -77,6 +79,7 @@ class RunResult:
     doublons: list[Duplicate] = field(default_factory=list)
     conflits: list[list[str]] = field(default_factory=list)
     registre: pd.DataFrame = field(default_factory=registry.empty)
+    pending: pd.DataFrame = field(default_factory=empty_pending)  # corrections not applied, and why
 
 
 def extract_documents(
@@ -187,6 +190,9 @@ def document_frame(assembly: Assembly, source: Source, commune: str, annee: int 
             "entete_derniere_colonne": row.entete_derniere_colonne,
             "strategie": strategies.get(row.page_debut, ""),
             "domaine": "",
+            "haut_debut": row.haut,
+            "bas_fin": row.bas,
+            "corrige": "",
         })
     return typed(pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS)))
 
@@ -197,11 +203,14 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("annee", "avancement_pct", "ligne_source"):
         # Empty means unknown: an empty cell (a CSV read back) is a null, not a zero.
         frame[column] = pd.array(pd.to_numeric(frame[column].replace("", None)), dtype="Int64")
+    for column in EXTENT_COLUMNS:
+        frame[column] = pd.array(pd.to_numeric(frame[column].replace("", None)), dtype="Float64").round(1)
     for column in ("page_debut", "page_fin", "ligne"):
         frame[column] = frame[column].astype("int64")
     frame["a_verifier"] = frame["a_verifier"].astype(bool)
     for column in frame.columns:
-        if column not in ("annee", "avancement_pct", "ligne_source", "page_debut", "page_fin", "ligne", "a_verifier"):
+        if column not in ("annee", "avancement_pct", "ligne_source", "page_debut", "page_fin", "ligne", "a_verifier",
+                          *EXTENT_COLUMNS):
             frame[column] = frame[column].fillna("").astype(str)
     return frame
 
@@ -246,9 +255,13 @@ def flag_conflicts(rows: pd.DataFrame, conflits: list[list[str]]) -> pd.DataFram
     return out
 
 
-def normalise_and_validate(table: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Labels, domains and review flags, then the contract's checks: the final table and its failures."""
-    return validate(label_table(table, settings))
+def normalise_and_validate(table: pd.DataFrame, settings: Settings, corrections: pd.DataFrame | None = None
+                           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Labels, domains and review flags, people's corrections, then the contract's checks
+    (corrected values too): the final table, its failures, and the corrections left pending."""
+    corrected, pending = apply_corrections(label_table(table, settings),
+                                           empty_corrections() if corrections is None else corrections)
+    return (*validate(corrected), pending)
 
 
 def label_table(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -274,13 +287,14 @@ def run(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
     registre: pd.DataFrame | None = None,
+    corrections: pd.DataFrame | None = None,
 ) -> RunResult:
     extracted, rejects = extract_documents(inputs, settings, cache, jobs, progress)
     assembled = assemble_documents(extracted, settings, commune, annee, registre)
-    table, failures = normalise_and_validate(assembled.table, settings)
+    table, failures, pending = normalise_and_validate(assembled.table, settings, corrections)
     count_reviews(assembled.documents, table, failures)
     return RunResult(table, assembled.documents, rejects + assembled.rejects, failures,
-                     assembled.doublons, assembled.conflits, assembled.registre)
+                     assembled.doublons, assembled.conflits, assembled.registre, pending)
 
 
 def process_document(path: Path, settings: Settings, commune: str | None = None, annee: int | None = None

@@ -263,6 +263,20 @@ class LimitSettings:
     archive_decompressee: int = 200
     # A page picture for OCR is never rendered above this many megapixels (A3 at 400 dpi: 31).
     pixels_page: float = 64.0
+class RevueSettings:
+    """The review workbook (`synergies revue`) and what is learnt from corrections."""
+
+    # Pictures of a row's source are rendered at this many pixels per PDF point (2: 144 dpi, so
+    # 8-point print stays legible in the PNG beside the workbook) ...
+    image_scale: float = 2.0
+    # ... and shown in the workbook this many pixels wide (a landscape A4 row at about 100 %).
+    image_width_px: int = 1000
+    # Points of page kept above and below the row's extent, so its rules and its first and last
+    # lines show whole.
+    image_margin: float = 3.0
+    # A synonym is proposed once the same cell text was corrected to the same label in at least
+    # this many rows.
+    min_proposals: int = 2
 
 
 @dataclass(frozen=True)
@@ -277,6 +291,7 @@ class Settings:
     domaine: DomaineSettings = field(default_factory=DomaineSettings)
     doublons: DuplicateSettings = field(default_factory=DuplicateSettings)
     limites: LimitSettings = field(default_factory=LimitSettings)
+    revue: RevueSettings = field(default_factory=RevueSettings)
 
     @classmethod
     def load(cls, path: Path | None) -> "Settings":

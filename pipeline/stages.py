@@ -5,9 +5,11 @@ as `synergies run`, and writes its outputs atomically. One code path, two driver
     assemble   -> interim/lignes.parquet + interim/rejets.csv + interim/doublons.csv, and
                   registre/synergies.csv extended (ids that hold across runs)
     normalise  -> interim/normalisees.parquet
+    corrections (+ corrections/corrections.csv) -> interim/corrigees.parquet + interim/corrections_en_attente.csv
     validate   -> interim/validees.parquet + interim/echecs.parquet
     export     -> output/synergies.csv, synergies.parquet, synergies.xlsx, synergies.duckdb,
-                  rejects.csv, doublons.csv, validation_report.csv/.md, as one set (pipeline/publish.py)
+                  rejects.csv, doublons.csv, validation_report.csv/.md, corrections_en_attente.csv,
+                  as one set (pipeline/publish.py)
     evolution  -> output/evolution.csv, .md, .html (each commune's consecutive years)
     apercu     -> output/apercu/ (the static overview site)
 """
@@ -23,8 +25,9 @@ from . import export, publish, registry
 from .cache import ExtractionCache, extraction_key
 from .apercu import write_site
 from .diff import load_run_output, typed_diff, year_over_year
+from .corrections import DEFAULT_FILE, apply_corrections, empty_pending, read_corrections
 from .diff_report import html_report, markdown_report
-from .duckdb_export import NOM as DUCKDB, read_corrections, write_duckdb
+from .duckdb_export import NOM as DUCKDB, corrections_table, write_duckdb
 from .duplicates import duplicates_frame
 from .excel import write_xlsx
 from .run import Reject, Source, assemble_documents, extract_documents, label_table
@@ -36,10 +39,12 @@ ROWS = "lignes.parquet"
 REJECTS = "rejets.csv"
 DUPLICATES = "doublons.csv"
 NORMALISED = "normalisees.parquet"
+CORRECTED = "corrigees.parquet"
+PENDING = "corrections_en_attente.csv"
 VALIDATED = "validees.parquet"
 FAILURES = "echecs.parquet"
 # Reviewers' corrections (`synergies revue`), put into the DuckDB file when present.
-CORRECTIONS = Path("corrections") / "corrections.csv"
+CORRECTIONS = DEFAULT_FILE
 
 
 def _rejects_frame(rejects: list[Reject]) -> pd.DataFrame:
@@ -87,8 +92,14 @@ def stage_normalise(interim: Path, settings: Settings) -> None:
     write_frame(label_table(pd.read_parquet(interim / ROWS), settings), interim / NORMALISED)
 
 
+def stage_corrections(interim: Path, corrections: Path) -> None:
+    table, pending = apply_corrections(pd.read_parquet(interim / NORMALISED), read_corrections(corrections))
+    write_frame(table, interim / CORRECTED)
+    export.write_csv(pending, interim / PENDING)
+
+
 def stage_validate(interim: Path) -> None:
-    table, failures = validate(pd.read_parquet(interim / NORMALISED))
+    table, failures = validate(pd.read_parquet(interim / CORRECTED))
     write_frame(table, interim / VALIDATED)
     write_frame(failures, interim / FAILURES)
 
@@ -97,12 +108,13 @@ def stage_export(interim: Path, out: Path, settings: Settings) -> None:
     with publish.output_lock(out):
         write_outputs(pd.read_parquet(interim / VALIDATED), _read_rejects(interim / REJECTS),
                       pd.read_parquet(interim / FAILURES), out, settings,
-                      doublons=pd.read_csv(interim / DUPLICATES, dtype=str, keep_default_na=False))
+                      doublons=pd.read_csv(interim / DUPLICATES, dtype=str, keep_default_na=False),
+                      pending=pd.read_csv(interim / PENDING, dtype=str, keep_default_na=False))
 
 
 def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path,
                   settings: Settings = Settings(), corrections: Path = CORRECTIONS,
-                  doublons: pd.DataFrame | None = None) -> None:
+                  doublons: pd.DataFrame | None = None, pending: pd.DataFrame | None = None) -> None:
     """All of a run's files, swapped into `out` together (the caller holds `out`'s lock)."""
     with publish.output_set(out) as folder:
         export.write_csv(duplicates_frame([]) if doublons is None else doublons, folder / "doublons.csv")
@@ -112,8 +124,9 @@ def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataF
         export.write_csv(_rejects_frame(rejects), folder / "rejects.csv")
         export.write_csv(failures, folder / "validation_report.csv")
         export.write_text(report_markdown(failures), folder / "validation_report.md")
+        export.write_csv(empty_pending() if pending is None else pending, folder / PENDING)
         write_duckdb(folder / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings),
-                     read_corrections(corrections))
+                     corrections_table(corrections))
 
 
 def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:

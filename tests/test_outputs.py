@@ -17,7 +17,7 @@ from pipeline.excel import write_xlsx
 from .conftest import ROOT, SAMPLES
 
 OUTPUTS = ("synergies.csv", "synergies.parquet", "synergies.xlsx", "synergies.duckdb", "rejects.csv", "doublons.csv",
-           "validation_report.csv", "validation_report.md")
+           "validation_report.csv", "validation_report.md", "corrections_en_attente.csv")
 
 
 def synergies(*args, umask=None):
