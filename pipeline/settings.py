@@ -263,6 +263,9 @@ class LimitSettings:
     archive_decompressee: int = 200
     # A page picture for OCR is never rendered above this many megapixels (A3 at 400 dpi: 31).
     pixels_page: float = 64.0
+
+
+@dataclass(frozen=True)
 class RevueSettings:
     """The review workbook (`synergies revue`) and what is learnt from corrections."""
 
