@@ -38,11 +38,13 @@ def misplaced_out(out: Path, inputs: list[Path]) -> str | None:
     folder, its synergies.xlsx would be read as a report by the next run."""
     folder = Path(out).resolve()
     advice = "choisissez un dossier de sortie à part (par exemple --out output)"
-    for inside in (Path.cwd(), *inputs):
+    working = Path.cwd().resolve()
+    if working == folder or folder in working.parents:
+        return f"{out} : ce dossier contient le dossier de travail et serait remplacé en entier ; {advice}"
+    for inside in inputs:
         place = Path(inside).resolve()
         if place == folder or folder in place.parents:
-            what = "le dossier de travail" if inside == Path.cwd() else inside
-            return f"{out} : ce dossier contient {what} et serait remplacé en entier ; {advice}"
+            return f"{out} : ce dossier contient {inside} et serait remplacé en entier ; {advice}"
         if place in folder.parents:
             return f"{out} : ce dossier est dans l'entrée {inside}, ses résultats seraient relus comme des rapports ; {advice}"
     return None

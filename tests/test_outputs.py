@@ -164,3 +164,13 @@ def test_an_output_folder_holding_the_inputs_is_refused(tmp_path):
     inside = synergies("run", tmp_path, "--out", tmp_path / "resultats")
     assert inside.returncode == 2 and "seraient relus comme des rapports" in inside.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["mons_2020.pdf"]
+
+
+def test_an_output_folder_beside_the_inputs_in_the_working_folder_is_accepted(tmp_path):
+    """The README's layout: reports in raw/, results in output/, both in the working folder."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLES["regle"], tmp_path / "raw" / "mons_2020.pdf")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "raw", "--out", "output", "--registre",
+                           "registre.csv", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_csv(tmp_path / "output" / "synergies.csv")) == 35
