@@ -59,10 +59,6 @@ def content(rows: pd.DataFrame) -> str:
     return "\n".join(" ".join(fold(str(v)) for v in cells) for cells in rows[list(CELL_COLUMNS)].itertuples(index=False))
 
 
-def similarity(a: Document, b: Document) -> float:
-    return fuzz.ratio(content(a.rows), content(b.rows))
-
-
 def one_report_each(documents: list[Document], settings: DuplicateSettings
                     ) -> tuple[list[Document], list[Duplicate], list[list[str]]]:
     """The documents to keep (in input order), the duplicates left out, and the groups of files
@@ -88,9 +84,11 @@ def one_report_each(documents: list[Document], settings: DuplicateSettings
     for members in groups.values():
         # Most reliable first: each later member either repeats a kept one or is a report of its own.
         members = sorted(members, key=lambda i: (documents[i].rank, documents[i].fichier))
+        texts = {i: content(documents[i].rows) for i in members} if len(members) > 1 else {}
         kept: list[int] = []
         for i in members:
-            scores = [(similarity(documents[k], documents[i]), k) for k in kept]
+            # The cutoff lets rapidfuzz stop early on documents that cannot reach it (0 then).
+            scores = [(fuzz.ratio(texts[k], texts[i], score_cutoff=settings.same_report), k) for k in kept]
             score, twin = max(scores, default=(0.0, -1))
             if score >= settings.same_report:
                 dropped.add(i)
