@@ -95,7 +95,7 @@ def progress_reporter():
 @app.command()
 def run(
     inputs: list[Path] = typer.Argument(..., help="Fichiers ou dossiers (parcourus récursivement)."),
-    out: Path = typer.Option(..., "--out", help="Dossier de sortie."),
+    out: Path = typer.Option(Path("output"), "--out", help="Dossier de sortie (défaut : output)."),
     commune: Optional[str] = typer.Option(None, "--commune", help="Commune, si le document ne la dit pas."),
     annee: Optional[int] = typer.Option(None, "--annee", help="Année du rapport, si le document ne la dit pas."),
     params: Optional[Path] = PARAMS_OPTION,

@@ -85,7 +85,7 @@ def test_the_corpus_in_raw_gives_a_summary_per_document_and_its_duplicates(tmp_p
 
 
 def test_usage_error_exits_two():
-    done = synergies("run", "raw")  # --out is required
+    done = synergies("run", "raw", "--sortie", "x")  # an unknown option
     assert done.returncode == 2
 
 

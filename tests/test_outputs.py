@@ -174,3 +174,13 @@ def test_an_output_folder_beside_the_inputs_in_the_working_folder_is_accepted(tm
                            "registre.csv", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert len(pd.read_csv(tmp_path / "output" / "synergies.csv")) == 35
+
+
+def test_run_without_out_writes_to_output(tmp_path):
+    """`synergies run raw` alone writes output/synergies.csv, as the README's layout has it."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SAMPLES["regle"], tmp_path / "raw" / "mons_2020.pdf")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", "raw", "--registre", "registre.csv", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_csv(tmp_path / "output" / "synergies.csv")) == 35
