@@ -15,21 +15,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from pipeline import cache as cache_module
+from pipeline import worker as worker_module
 from pipeline.cache import ExtractionCache, code_fingerprint, extraction_key
 from pipeline.clean import clean_row
 from pipeline.discover import find_documents
 from pipeline.model import Row
-from pipeline.read import DOCUMENT_SUFFIXES, DocumentError
+from pipeline.read import DOCUMENT_SUFFIXES, DocumentError, read_document
 from pipeline.read.docx import read_docx
 from pipeline.read.odt import read_odt
 from pipeline.read.pdf import read_pdf
 from pipeline.run import extract_documents, run
 from pipeline.settings import LimitSettings, ParamsError, Settings
 
-from .conftest import ROOT, SAMPLES
+from .conftest import MONS, ROOT, SAMPLES
 
 DOCX = SAMPLES["regle"].parent / "mons_2020.docx"
 ODT = SAMPLES["regle"].parent / "mons_2020.odt"
@@ -40,13 +41,13 @@ def synergies(*args, cwd=ROOT, **kwargs):
                           text=True, timeout=300, **kwargs)
 
 
-def rezip(source: Path, change) -> bytes:
-    """An office file with its main XML part changed by `change(bytes) -> bytes`."""
+def rezip(source: Path, change, parts=("word/document.xml", "content.xml")) -> bytes:
+    """An office file with its main XML part (or `parts`) changed by `change(bytes) -> bytes`."""
     out = io.BytesIO()
     with zipfile.ZipFile(source) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in archive.infolist():
             data = archive.read(info)
-            if info.filename in ("word/document.xml", "content.xml"):
+            if info.filename in parts:
                 data = change(data)
             target.writestr(info, data)
     return out.getvalue()
@@ -263,6 +264,53 @@ def test_the_cache_keeps_what_was_parsed_under_the_hash_of_those_bytes(tmp_path,
     assert extracted[0][0].sha256 == real
     key = extraction_key(Settings())
     assert store.get(stale, key) is None and store.get(real, key) == extracted[0][1]
+
+
+def _first_page(source: Path) -> bytes:
+    """A PDF's first page alone (a scanned report that OCR reads in seconds, not a minute)."""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    while len(writer.pages) > 1:
+        writer.remove_page(len(writer.pages) - 1)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _other_report(path: Path) -> bytes:
+    """The same kind of file holding another report: next year's PDF, or the office file with a
+    word changed in every sheet and in the body."""
+    if path.suffix == ".pdf":
+        return (MONS / "2021" / "mons_2021_regle.pdf").read_bytes()
+    return rezip(path, lambda xml: xml.replace(b"publics", b"PRIVES"),
+                 parts=("word/document.xml", "content.xml", *(f"xl/worksheets/sheet{i}.xml" for i in range(1, 5))))
+
+
+@pytest.mark.parametrize("original", [
+    SAMPLES["regle"], MONS / "2020" / "mons_2020_balise.pdf", "scan", DOCX, ODT,
+    ROOT / "tests" / "data" / "tableurs" / "mons_2020.xlsx", ROOT / "tests" / "data" / "tableurs" / "mons_2020.ods",
+], ids=["pdf", "balise", "scan", "docx", "odt", "xlsx", "ods"])
+def test_what_is_parsed_is_what_was_hashed_for_every_format(tmp_path, monkeypatch, original):
+    """The file is replaced by another report right after its bytes were read and hashed, before
+    they are parsed: the reading is the hashed file's, so the cache can never keep one report's
+    rows under another's hash. The .odt, .ods and .xlsx readers used to open the path again."""
+    content = _first_page(MONS / "2020" / "mons_2020_scan.pdf") if original == "scan" else original.read_bytes()
+    path = tmp_path / ("rapport.pdf" if original == "scan" else f"rapport{original.suffix}")
+    path.write_bytes(content)
+    other = _other_report(SAMPLES["regle"] if original == "scan" else original)
+    expected = read_document(path, Settings())
+    replaced = tmp_path / f"autre{path.suffix}"
+    replaced.write_bytes(other)
+    assert read_document(replaced, Settings()) != expected  # the replacement is another reading
+    parse = worker_module.read_document
+
+    def swapped_then_parsed(where, settings, data):
+        where.write_bytes(other)
+        return parse(where, settings, data)
+
+    monkeypatch.setattr(worker_module, "read_document", swapped_then_parsed)
+    outcome = worker_module.read_file(path, Settings())
+    assert path.read_bytes() == other
+    assert outcome == worker_module.Read(hashlib.sha256(content).hexdigest(), expected)
 
 
 def test_a_cache_entry_altered_but_still_valid_json_is_rebuilt(tmp_path):

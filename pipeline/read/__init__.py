@@ -16,7 +16,7 @@ from pathlib import Path
 from ..extract import extract_fragments
 from ..model import Extraction
 from ..settings import ExtractSettings, LimitSettings, Settings
-from .base import DocumentError
+from .base import DocumentError, document_bytes
 from .docx import read_docx
 from .ods import read_ods
 from .odt import read_odt
@@ -25,8 +25,8 @@ from .pdf import read_pdf
 from .tagged import read_tagged
 from .xlsx import read_xlsx
 
-OFFICE_READERS: dict[str, Callable[[Path], OfficeDocument]] = {".docx": read_docx, ".odt": read_odt}
-SHEET_READERS: dict[str, Callable[[Path, ExtractSettings], Extraction]] = {".xlsx": read_xlsx, ".ods": read_ods}
+OFFICE_READERS: dict[str, Callable[[Path | bytes], OfficeDocument]] = {".docx": read_docx, ".odt": read_odt}
+SHEET_READERS: dict[str, Callable[[Path | bytes, ExtractSettings], Extraction]] = {".xlsx": read_xlsx, ".ods": read_ods}
 DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS, *SHEET_READERS}
 
 __all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "SHEET_READERS", "DocumentError", "read_document"]
@@ -39,20 +39,21 @@ def read_document(path: Path, settings: Settings, data: bytes | None = None) -> 
     (`page` then numbers the table); spreadsheets are read from their cells (`page` numbers the sheet). A tagged PDF whose structure tree holds the table is read
     through it; other PDFs, and tagged ones whose tree does not fit the pages, go through the
     page geometry (`pipeline.extract`), scanned pages through OCR first. `data`, when given, is the
-    file's content as already read (and hashed) by the caller; the PDF and .docx readers parse
-    those bytes, the others still open the path.
+    file's content as already read (and hashed) by the caller: every reader parses those bytes and
+    never opens the path again, so what is read is what was hashed (`path` then only tells the
+    format); without `data` the file is read from `path`, once, for all the readers.
     """
     suffix = path.suffix.lower()
     limits = settings.limites
+    source = document_bytes(path) if data is None else data
     if suffix in SHEET_READERS:
-        extraction = SHEET_READERS[suffix](path, settings.extract)
+        extraction = SHEET_READERS[suffix](source, settings.extract)
         _check_rows(len(extraction.fragments), limits)
         return extraction
     if suffix in OFFICE_READERS:
-        office = read_docx(path if data is None else data, limits) if suffix == ".docx" else OFFICE_READERS[suffix](path)
+        office = read_docx(source, limits) if suffix == ".docx" else read_odt(source)
         _check_rows(len(office.fragments), limits)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
-    source = path if data is None else data
     document = read_pdf(source, settings.extract, settings.ocr, limits)
     fragments = read_tagged(source, document, settings.extract, limits)
     if fragments is None:

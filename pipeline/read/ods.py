@@ -26,9 +26,9 @@ _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _HIDDEN = {"collapse", "filter"}  # table:visibility of rows hidden by hand or by a filter
 
 
-def read_ods(path: Path, settings: ExtractSettings) -> Extraction:
+def read_ods(source: Path | bytes, settings: ExtractSettings) -> Extraction:
     """Open an .ods and read its synergy sheet(s); raise DocumentError with a reason a user can act on."""
-    content, title = open_package(path, _ODS_TYPES, "classeur OpenDocument", ".ods", "un classeur Excel (.xlsx ?)",
+    content, title = open_package(source, _ODS_TYPES, "classeur OpenDocument", ".ods", "un classeur Excel (.xlsx ?)",
                                   (settings.workbook_max_bytes, settings.sheet_max_bytes))
     body = content.find(f"{_OFFICE}body/{_OFFICE}spreadsheet")
     if body is None:

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..settings import LimitSettings
-from .base import DocumentError
+from .base import DocumentError, document_bytes
 from .office import DAMAGED, OfficeDocument, check_container, check_unzipped_size, megabytes, office_document, why
 
 
@@ -39,9 +39,9 @@ _ODF_SPACE = re.compile(r"[ \t\r\n]+")
 _REPEAT_LIMIT = LimitSettings.cellules_repetees
 
 
-def read_odt(path: Path) -> OfficeDocument:
+def read_odt(source: Path | bytes) -> OfficeDocument:
     """Open an .odt and read every table; raise DocumentError with a reason a user can act on."""
-    content, doc_title = open_package(path, _ODT_TYPES, "document texte OpenDocument", ".odt", "un document Word (.docx ?)")
+    content, doc_title = open_package(source, _ODT_TYPES, "document texte OpenDocument", ".odt", "un document Word (.docx ?)")
     text = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if text is None:
         raise DocumentError("ce n'est pas un document texte OpenDocument (aucun corps de texte)")
@@ -53,7 +53,7 @@ def read_odt(path: Path) -> OfficeDocument:
     return office_document(blocks, "odt", doc_title)
 
 
-def open_package(path: Path, types: tuple[str, ...], kind: str, suffix: str, ooxml: str,
+def open_package(source: Path | bytes, types: tuple[str, ...], kind: str, suffix: str, ooxml: str,
                  limits: tuple[int, int] | None = None):
     """An OpenDocument file's content.xml, parsed, and its title property; DocumentError naming what
     is wrong (`kind` "document texte OpenDocument", `ooxml` what an Office Open XML file would be).
@@ -61,7 +61,7 @@ def open_package(path: Path, types: tuple[str, ...], kind: str, suffix: str, oox
     refused before anything is inflated."""
     from lxml import etree
 
-    data = path.read_bytes()
+    data = document_bytes(source)
     check_container(data, "OpenDocument", suffix)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

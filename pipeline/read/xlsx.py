@@ -21,19 +21,19 @@ from pathlib import Path
 
 from ..model import Extraction
 from ..settings import ExtractSettings
-from .base import DocumentError
+from .base import DocumentError, document_bytes
 from .office import DAMAGED, check_container, check_unzipped_size, megabytes, why
 from .sheets import Sheet, workbook_extraction
 
 STRATEGY = "xlsx"
 
 
-def read_xlsx(path: Path, settings: ExtractSettings) -> Extraction:
+def read_xlsx(source: Path | bytes, settings: ExtractSettings) -> Extraction:
     """Open an .xlsx and read its synergy sheet(s); raise DocumentError with a reason a user can act on."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.worksheet.worksheet import Worksheet
 
-    data = path.read_bytes()
+    data = document_bytes(source)
     check_container(data, "Excel", ".xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
