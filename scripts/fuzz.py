@@ -1,6 +1,6 @@
 """Fuzzing: seeded mutants of the sample reports run through the pipeline in batches.
 
-    .venv/bin/python scripts/fuzz.py                      # 1,200 mutants, seed 12 (RELIABILITY.md)
+    .venv/bin/python scripts/fuzz.py                      # 1,000 mutants, seed 12 (RELIABILITY.md)
     .venv/bin/python scripts/fuzz.py --count 100 --seed 3 --batch 50
 
 Mutants of the born-digital, tagged, .docx and .odt samples (the scan is left out: each mutant
@@ -14,7 +14,10 @@ Each batch is one `run` (bounded worker per document, as users run it) and repor
 - hangs: documents stopped by the time limit (`limites.temps_document`);
 - invented rows: rows holding a word that is not in the mutant's own text (read independently:
   pdfium's character values and page text, the XML's character data), nor made of three pieces
-  of it at most (`in_source`);
+  of it at most (`in_source`). A page with almost no text layer (a content stream cut short) is
+  read by OCR, from what it prints: with a damaged embedded font that is not the text layer, so
+  such a row is counted apart ("read by OCR, flagged") when the pipeline flagged it for its OCR;
+  unflagged, it counts as invented;
 - peak memory of the process tree: the main process and its workers' resident sizes summed,
   sampled every 20 ms from /proc.
 """
@@ -300,18 +303,23 @@ def in_source(word: str, text: str) -> bool:
     return fewest[-1] <= RUNS
 
 
-def invented(table, sources: dict[str, str]) -> int:
-    """Rows holding a word that the mutant's own text does not hold."""
+def invented(table, sources: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Rows holding a word that the mutant's own text does not hold, as "file p. N: words": those
+    invented, and those read by OCR and flagged for it (what the page prints, see the docstring)."""
     from pipeline.model import CELL_COLUMNS
     from pipeline.printable import UNMAPPED
 
-    count = 0
+    made_up: list[str] = []
+    by_ocr: list[str] = []
     for row in table.itertuples(index=False):
         text = sources.get(row.fichier_source, "")
         words = [w.replace(UNMAPPED, "") for c in CELL_COLUMNS for w in str(getattr(row, c)).split()]
-        if any(w and not in_source(w, text) for w in words):
-            count += 1
-    return count
+        foreign = [w for w in words if w and not in_source(w, text)]
+        if foreign:
+            flagged_ocr = bool(row.a_verifier) and "OCR" in str(row.motifs_verification)
+            (by_ocr if flagged_ocr else made_up).append(
+                f"{Path(row.fichier_source).name} p. {row.page_debut}: {' '.join(foreign)[:80]}")
+    return made_up, by_ocr
 
 
 @dataclass
@@ -324,12 +332,14 @@ class Figures:
     crashes: int = 0
     hangs: int = 0
     invented: int = 0
+    ocr_flagged: int = 0  # rows read by OCR off the text layer, flagged for review
     seconds: float = 0.0
     tree_peak_mb: float = 0.0
-    examples: list = None  # a few crash or invention reports, to look at
+    examples: list = None  # a few crash, invention and OCR-read row reports, to look at
 
     def add(self, other: "Figures") -> None:
-        for name in ("mutants", "rows", "read", "rejected", "doublons", "crashes", "hangs", "invented", "seconds"):
+        for name in ("mutants", "rows", "read", "rejected", "doublons", "crashes", "hangs", "invented", "ocr_flagged",
+                     "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.tree_peak_mb = max(self.tree_peak_mb, other.tree_peak_mb)
         self.examples = (self.examples or []) + (other.examples or [])
@@ -394,12 +404,14 @@ def run_batch(batch: list[Mutant], folder: Path, jobs: int) -> Figures:
     seconds = time.perf_counter() - start
     crashes = [r for r in result.rejects if any(c in r.raison for c in CRASH)]
     hangs = [r for r in result.rejects if "trop long à lire" in r.raison]
+    made_up, by_ocr = invented(result.table, sources)
     figures = Figures(
         mutants=len(batch), rows=len(result.table), read=len(result.documents), rejected=len(result.rejects),
         doublons=len(result.doublons),
-        crashes=len(crashes), hangs=len(hangs), invented=invented(result.table, sources), seconds=seconds,
+        crashes=len(crashes), hangs=len(hangs), invented=len(made_up), ocr_flagged=len(by_ocr), seconds=seconds,
         tree_peak_mb=memory.peak,
-        examples=[f"{r.fichier}: {r.raison}" for r in crashes[:3]],
+        examples=[f"{r.fichier}: {r.raison}" for r in crashes[:3]] + [f"inventée : {r}" for r in made_up[:3]]
+        + [f"lue par OCR, à vérifier : {r}" for r in by_ocr[:3]],
     )
     for path in folder.iterdir():
         path.unlink()
@@ -415,13 +427,14 @@ def fuzz(count: int, seed: int, batch: int, jobs: int, report: Callable[[str], N
             total.add(figures)
             report(f"lot {start // batch + 1} : {figures.mutants} mutants, {figures.read} lus, {figures.rejected} rejetés, "
                    f"{figures.crashes} plantages, {figures.hangs} dépassements de temps, {figures.invented} lignes inventées, "
+                   f"{figures.ocr_flagged} lues par OCR à vérifier, "
                    f"{figures.tree_peak_mb:.0f} Mo, {figures.seconds:.0f} s")
     return total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=1200)
+    parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
@@ -429,7 +442,8 @@ def main() -> None:
     total = fuzz(args.count, args.seed, args.batch, args.jobs)
     print(f"\n{total.mutants} mutants (graine {args.seed}, lots de {args.batch}, --jobs {args.jobs}) : "
           f"{total.read} lus ({total.rows} lignes), {total.rejected} rejetés avec leur raison, {total.doublons} doublons ; "
-          f"{total.crashes} plantages, {total.hangs} dépassements du temps permis, {total.invented} lignes inventées ; "
+          f"{total.crashes} plantages, {total.hangs} dépassements du temps permis, {total.invented} lignes inventées, "
+          f"{total.ocr_flagged} lignes lues par OCR hors de la couche texte et marquées à vérifier ; "
           f"mémoire max de l'arbre de processus {total.tree_peak_mb:.0f} Mo ; {total.seconds:.0f} s")
     for example in total.examples or []:
         print("  ", example)
