@@ -126,7 +126,7 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     text = textpage.get_text_range()
     count = textpage.count_chars()
     if len(text) != count:
-        text = _text_by_index(textpage, count)
+        text = _text_by_index(textpage, count, text)
     rect = pdfium_c.FS_RECTF()
     font = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
@@ -147,20 +147,24 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     return words
 
 
-def _text_by_index(textpage: pdfium.PdfTextPage, count: int) -> str:
+def _text_by_index(textpage: pdfium.PdfTextPage, count: int, text: str) -> str:
     """The page's text with exactly one character per character index, so that every character
     keeps its own box. pdfium's text leaves out a character it counts but has no Unicode for (a
     NUL, a glyph the font does not map), which would shift every later word onto its neighbour's
-    box; such a character becomes U+FFFD (its row is flagged). A character outside the BMP counted
-    as two halves keeps both indexes: the second one holds a NUL, dropped from the word's text."""
+    box; such a character becomes U+FFFD (its row is flagged). pdfium gives a glyph of a CID font
+    without Unicode its glyph number, a control code it then leaves out of `text` (its own page
+    text): a control code absent from `text` is such a glyph; one present is a control character
+    of the text, removed when the row is cleaned. A character outside the BMP counted as two
+    halves keeps both indexes: the second one holds a NUL, dropped from the word's text."""
     codes = [pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(count)]
+    unmapped = {code for code in codes if code < 0x20} - {ord(char) for char in text}
     chars = []
     for i, code in enumerate(codes):
         if 0xD800 <= code < 0xDC00 and i + 1 < count and 0xDC00 <= codes[i + 1] < 0xE000:
             chars.append(chr(0x10000 + ((code - 0xD800) << 10) + (codes[i + 1] - 0xDC00)))
         elif 0xDC00 <= code < 0xE000 and i and 0xD800 <= codes[i - 1] < 0xDC00:
             chars.append("\x00")
-        elif code == 0 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
+        elif code in unmapped or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
             chars.append(UNMAPPED)
         else:
             chars.append(chr(code))
