@@ -104,6 +104,26 @@ def test_a_document_past_the_time_limit_is_rejected_and_the_run_goes_on(tmp_path
     assert "trop long à lire : plus de 0.001 s" in reasons(result)["a.pdf"]
 
 
+def test_a_document_that_never_finishes_is_stopped_and_the_reports_beside_it_are_read(tmp_path, monkeypatch):
+    """One stalled document (an .odt ran past 600 s) used to hold back every report beside it:
+    none reached the output. Its worker is stopped at the limit and a fresh one reads the rest."""
+    shutil.copy(SAMPLES["sans_filets"], tmp_path / "a_bloque.pdf")  # read first, by the first worker
+    shutil.copy(SAMPLES["regle"], tmp_path / "mons_2020.pdf")
+    shutil.copy(ODT, tmp_path / "mons_2020_bis.odt")
+    parse = worker_module.read_document
+
+    def stalls(path, settings, data):
+        if path.name == "a_bloque.pdf":
+            time.sleep(3600)
+        return parse(path, settings, data)
+
+    monkeypatch.setattr(worker_module, "read_document", stalls)  # inherited by the forked workers
+    result = run([tmp_path], Settings(limites=LimitSettings(temps_document=15)), jobs=1)
+    assert list(reasons(result)) == ["a_bloque.pdf"] and "trop long à lire" in reasons(result)["a_bloque.pdf"]
+    read = [d.fichier for d in result.documents] + [d.fichier for d in result.doublons]  # the .odt repeats the PDF
+    assert sorted(Path(f).name for f in read) == ["mons_2020.pdf", "mons_2020_bis.odt"] and len(result.table) == 35
+
+
 def test_a_document_past_the_memory_limit_is_rejected_with_a_plain_reason(tmp_path):
     shutil.copy(SAMPLES["regle"], tmp_path / "a.pdf")
     result = run([tmp_path], Settings(limites=LimitSettings(memoire_document=1)), jobs=1)
@@ -208,13 +228,18 @@ def test_an_unreadable_folder_is_a_reject_not_a_silent_skip(tmp_path, monkeypatc
 
 # --- 3. text as printed -----------------------------------------------------------------------------
 
-def _pdf(content: bytes) -> bytes:
-    """A one-page PDF in Helvetica showing `content` (a content stream)."""
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), entries) + data + b"\nendstream"
+
+
+def _pdf(content: bytes, fonts: bytes = b"", more: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF in Helvetica (/F1, and `fonts` from objects 6 on: `more`) showing `content`
+    (a content stream)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+               b"/Resources << /Font << /F1 5 0 R " + fonts + b">> >> >>",
+               _stream(content),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *more]
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -233,6 +258,24 @@ def test_a_character_without_text_does_not_shift_its_neighbours():
     assert segments == ["Rapport sur les synergies 2020", "A\ufffdCPAS", "DG", "En cours"]
 
 
+def test_a_glyph_without_unicode_does_not_shift_its_neighbours_and_shows_as_unreadable():
+    """An emoji from a font that gives it no Unicode (a CID font whose ToUnicode map leaves it
+    out): pdfium counts it but leaves it out of the page's text, and gives its glyph number (2)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Emoji def "
+            b"1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0001> <0041> endbfchar "
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    data = _pdf(b"BT /F1 12 Tf 10 150 Td (Rapport sur les synergies 2020) Tj ET "
+                b"BT /F1 12 Tf 10 100 Td (A) Tj /F2 12 Tf <0002> Tj /F1 12 Tf (CPAS) Tj 100 0 Td (DG) Tj 100 0 Td "
+                b"(En cours) Tj ET", fonts=b"/F2 6 0 R ", more=(
+                    b"<< /Type /Font /Subtype /Type0 /BaseFont /Emoji /Encoding /Identity-H /DescendantFonts [7 0 R] "
+                    b"/ToUnicode 8 0 R >>",
+                    b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Emoji /CIDSystemInfo << /Registry (Adobe) "
+                    b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+                    _stream(cmap)))
+    segments = [s.text for s in read_pdf(data, Settings().extract).pages[0].segments]
+    assert segments == ["Rapport sur les synergies 2020", "A\ufffdCPAS", "DG", "En cours"]
+
+
 def test_control_characters_bidi_overrides_and_ansi_escapes_leave_the_cells_and_flag_the_row():
     row = Row({"synergie": "\x1b[31mMarchés\x1b[0m publics", "objectif": "Économies\u202e d'échelle\x07",
                "mode_operatoire": "", "administration_pilote": "Ville", "responsable_administratif": "DG",
@@ -247,6 +290,30 @@ def test_an_unmapped_character_flags_its_row():
     row = Row({"synergie": "Achats group\ufffdés", "objectif": "", "mode_operatoire": "", "administration_pilote": "",
                "responsable_administratif": "", "realisation": ""}, "Réalisation", 1, 1)
     assert any("illisible" in d for d in clean_row(row).doutes)
+
+
+# --- 4. outputs as one set -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fault, code, message", [
+    ("OSError(errno.ENOSPC, 'No space left on device')", 2, "impossible d'écrire les résultats (disque plein"),
+    ("KeyboardInterrupt()", 130, "les résultats précédents de {out} sont restés tels quels"),
+], ids=["disque_plein", "ctrl_c"])
+def test_a_fault_between_two_output_files_leaves_the_previous_set_and_says_so(tmp_path, fault, code, message):
+    """A full disk or Ctrl-C after synergies.csv was replaced used to leave a new CSV beside the old
+    Parquet and rejects, under a message saying nothing was half-written."""
+    out = tmp_path / "sortie"
+    assert synergies("run", SAMPLES["regle"], "--out", out, "--no-cache").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    script = ("import errno, sys\nfrom pipeline import stages\n"
+              f"def fault(*args):\n    raise {fault}\n"
+              "stages.write_xlsx = fault  # after synergies.csv and synergies.parquet\n"
+              "from pipeline.cli import main\nmain(sys.argv[1:])\n")
+    done = subprocess.run([sys.executable, "-c", script, "run", str(DOCX), "--out", str(out), "--no-cache"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == code and "Traceback" not in done.stderr, done.stderr
+    assert message.format(out=out) in done.stderr.strip().splitlines()[-1]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p.name for p in tmp_path.iterdir() if "nouveau" in p.name]  # no staging folder left
 
 
 # --- 5. cache integrity -----------------------------------------------------------------------------
