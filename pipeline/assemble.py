@@ -131,6 +131,11 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
             if doubt:
                 row.doutes.append(doubt)
             result.decisions.append((fragment, "suite"))
+        elif sum(1 for v in cells.values() if v.strip()) < s.extract.row_min_cells:
+            # A title or a note standing in the table's grid ("Source : ..." under a printed
+            # sheet): no synergy, as for the sheet's own cells.
+            result.decisions.append((fragment, "ignore"))
+            continue
         else:
             end = fragment.last_page or fragment.page  # a tagged PDF's row may already span pages
             top, bottom = extent(fragment)

@@ -76,9 +76,11 @@ class ExtractSettings:
     # unzipped is not read: about 25,000 rows of a synergy table. 100,000 empty formatted rows take
     # 19 MB and 10 s to read with openpyxl; a 200-row synergy sheet, 0.1 MB.
     sheet_max_bytes: int = 5_000_000
-    # A sheet row below the header is a row of the table when it fills at least this many cells
-    # (a synergy's name and one more); with fewer it is a section title or a note.
-    sheet_row_min_cells: int = 2
+    # A table row holds a synergy when it fills at least this many of the contract's cells (a
+    # synergy's name and one more); with fewer it is a section title or a note ("Source : ..."),
+    # whether read from a sheet's cells or from its PDF export. A row continued from the page
+    # before may fill fewer.
+    row_min_cells: int = 2
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,17 @@ def test_section_rows_fill_rubrique_and_notes_are_left_out(tmp_path):
     assert table["ligne_source"].tolist() == [5, 7, 8]
 
 
+@pytest.mark.parametrize("seed", [9800, 9804])
+def test_printed_sheet_gives_the_rows_of_its_cells_not_its_notes(seed):
+    """Calc's PDF export of a workbook (gridlines printed, a title above the header, notes under
+    the table in the grid): the rows read are the workbook's own, no note becomes a synergy."""
+    zoo = ROOT / "tests" / "data" / "zoo" / "dev"
+    printed, _ = process_document(zoo / f"zoo_{seed}_tableur_pdf.pdf", Settings())
+    cells, _ = process_document(zoo / f"zoo_{seed}_tableur.xlsx", Settings())
+    assert printed["synergie"].tolist() == cells["synergie"].tolist()
+    assert not printed["synergie"].str.startswith(("Note", "Source")).any()
+
+
 def test_workbook_without_synergy_sheet_is_rejected_naming_its_sheets(tmp_path):
     book = Workbook()
     book.active.title = "Budget"

@@ -6,7 +6,7 @@ columns already left out and counted, a merged area's text in its first cell onl
 
 - a synergy sheet is one holding a row that `pipeline.headers.match_header` takes for the table's
   header, wherever it sits; other sheets (budgets, staff lists) give nothing, nor do hidden ones;
-- rows above the header (titles) and rows with fewer cells filled than `sheet_row_min_cells`
+- rows above the header (titles) and rows with fewer cells filled than `row_min_cells`
   (section titles, notes below the table) become single-cell "texte" fragments, which `assemble` ignores;
 - a fragment's `page` is the sheet's position in the workbook (1-based, hidden sheets counted) and
   its `top` the 0-based sheet row, so `ligne_source` is the row number the program shows; columns
@@ -48,7 +48,7 @@ def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSet
             continue
         if not fragments:  # the first synergy sheet's title rows name the report
             title = "\n".join(" ".join(c for c in cells if c) for _, cells in sheet.rows[:header])
-        fragments.extend(sheet_fragments(sheet, position, header, strategy, settings.sheet_row_min_cells))
+        fragments.extend(sheet_fragments(sheet, position, header, strategy, settings.row_min_cells))
         hidden_rows += sheet.hidden_rows
         hidden_columns += sheet.hidden_columns
     skipped = [f"feuille « {s.name} » non lue : {s.skipped}" for s in sheets if s.skipped]
