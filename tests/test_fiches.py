@@ -58,6 +58,17 @@ def test_a_fiche_broken_by_a_page_end_is_one_synergy(truth, name):
     assert table["ligne_source"].isna().all()  # a PDF has no row numbers of its own
 
 
+def test_short_labels_on_consecutive_lines_are_each_their_own_row():
+    """Unruled fiches with abbreviated labels set line under line ("Obj." then "Mode opér."): read
+    together the two may name a column, but each names one of its own, so each keeps its value
+    (a development document of the zoo's generator, seed 40010)."""
+    table, _ = process_document(FICHES / "fiches_libelles_abreges_sans_filets.pdf", Settings())
+    expected = pd.read_csv(FICHES / "fiches_libelles_abreges_sans_filets.truth.csv", dtype=str, keep_default_na=False)
+    result = score(table, expected, columns=("rubrique", *CELL_COLUMNS))
+    assert result.found_rows == result.matched_rows == len(expected), result.summary()
+    assert result.cell_accuracy == 1.0, result.mismatches[:5]
+
+
 def test_two_column_tables_naming_few_headings_are_no_fiches(tmp_path):
     doc = Document()
     doc.add_paragraph("Glossaire")

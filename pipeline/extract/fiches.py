@@ -87,7 +87,10 @@ def _wraps_label(row: _LabelRow, left: list[Segment], top: float, bottom: float,
         return False
     joined = match_heading(" ".join([*row.label, _text(left)]), s)
     alone = match_heading(_text(left), s)  # a line naming another column is the next label
-    return joined is not None and alone in (None, joined)
+    # A label that already names a column goes on only if the whole still names it: "Obj." then
+    # "Mode opér." read together may name the mode, but they are two labels.
+    before = match_heading(" ".join(row.label), s)
+    return joined is not None and alone in (None, joined) and before in (None, joined)
 
 
 def _text(segments: list[Segment]) -> str:
