@@ -14,6 +14,7 @@ import re
 from .assemble import Assembly
 from .clean import clean_text
 from .model import STRUCTURED_STRATEGIES, TEXT_STRATEGY, Fragment
+from .read.text import PAGE_NUMBER
 
 # "Fiche n° 3", "Fiche 3 :", "FICHE N°12" head a fiche; they are not section titles.
 _FICHE_HEADING = re.compile(r"^\s*fiche\b", re.IGNORECASE)
@@ -25,10 +26,11 @@ _SENTENCE_END = re.compile(r"[.:;!?…]\s*$")
 
 def is_section_title(text: str, max_words: int) -> bool:
     """A line that can title a group of synergies: at most `max_words` words, not a sentence, not
-    a fiche heading nor a title of the report."""
+    a fiche heading nor a title of the report, nor a page number ("Page 2" in a footer standing
+    a little above the band the reader sets aside)."""
     line = clean_text(text)
     return (0 < len(line.split()) <= max_words and not _SENTENCE_END.search(line)
-            and not _FICHE_HEADING.match(line) and not _REPORT_TITLE.search(line))
+            and not _FICHE_HEADING.match(line) and not _REPORT_TITLE.search(line) and not PAGE_NUMBER.match(line))
 
 
 def fill_rubriques(assembly: Assembly, max_words: int) -> None:

@@ -16,6 +16,7 @@ from pipeline.settings import Settings
 
 FICHES = Path(__file__).resolve().parent / "data" / "fiches"
 TRUTH = FICHES / "mons_2020_fiches.truth.csv"
+ROOT_ZOO = Path(__file__).resolve().parent / "data" / "zoo" / "dev"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,15 @@ def test_short_labels_on_consecutive_lines_are_each_their_own_row():
     result = score(table, expected, columns=("rubrique", *CELL_COLUMNS))
     assert result.found_rows == result.matched_rows == len(expected), result.summary()
     assert result.cell_accuracy == 1.0, result.mismatches[:5]
+
+
+def test_a_capital_with_an_accent_stays_in_its_word():
+    """At 12 pt an "É" reaches 2.6 pt above its word's other letters; it is still the same line
+    and the same word ("Économie", not "É conomie")."""
+    extraction = read_document(ROOT_ZOO / "zoo_9906_fiches_pdf.pdf", Settings())
+    cells = [c for f in extraction.fragments for c in f.cells]
+    assert "Économie de moyens" in cells
+    assert not any("É " in c for c in cells)
 
 
 def test_two_column_tables_naming_few_headings_are_no_fiches(tmp_path):

@@ -138,9 +138,9 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
         pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)
         x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
         pdfium_c.FPDFText_GetLooseCharBox(textpage, last, rect)
-        x1, last_top = rect.right, height - rect.top
+        x1, last_top, last_bottom = rect.right, height - rect.top, height - rect.bottom
         width_limit = (last - first + 1) * (bottom - top) + s.word_gap
-        if abs(last_top - top) <= s.line_tolerance and 0 <= x1 - x0 <= width_limit:
+        if _same_line(top, bottom, last_top, last_bottom, s) and 0 <= x1 - x0 <= width_limit:
             words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom), bold))
         else:
             words.extend(replace(w, bold=bold) for w in _measured_words(textpage, text, first, last + 1, height, s))
@@ -182,7 +182,7 @@ def _measured_words(
     for i in range(start, stop):
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect)
         x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
-        if chars and (x0 - box[2] > s.word_gap or abs(top - box[1]) > s.line_tolerance or x1 < box[0]):
+        if chars and (x0 - box[2] > s.word_gap or not _same_line(box[1], box[3], top, bottom, s) or x1 < box[0]):
             words.append(Segment("".join(chars).translate(LIGATURES), *box))
             chars.clear()
         if chars:
@@ -193,6 +193,12 @@ def _measured_words(
     if chars:
         words.append(Segment("".join(chars).translate(LIGATURES), *box))
     return words
+
+
+def _same_line(top: float, bottom: float, other_top: float, other_bottom: float, s: ExtractSettings) -> bool:
+    """Two characters' boxes on one line: their tops or their bottoms agree. A capital with an
+    accent ("É") reaches higher than its word's other letters (2.6 pt at 12 pt), never lower."""
+    return abs(top - other_top) <= s.line_tolerance or abs(bottom - other_bottom) <= s.line_tolerance
 
 
 def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> tuple[list[Rule], list[Rule]]:

@@ -11,7 +11,7 @@ from ..settings import ExtractSettings
 # A NUL holds the second index of a character counted twice by pdfium (`pdf._text_by_index`).
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\ufffe": "-",
                            "\x00": ""})
-_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
+PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur|de)\s*\d{1,4})?$", re.IGNORECASE)
 
 
 def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, ...] = (),
@@ -103,5 +103,5 @@ def split_furniture(
     body, furniture = [], []
     for seg in segments:
         in_band = seg.bottom < band or seg.top > height - band
-        (furniture if in_band and _PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
+        (furniture if in_band and PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
     return body, furniture
