@@ -68,8 +68,8 @@ def test_a_tree_that_leaves_table_text_out_falls_back_to_the_geometry(monkeypatc
     area, so the whole document is read by its geometry, rows intact."""
     read_page = tagged._page_cells
 
-    def losing_a_cell(page, number, height, limit):
-        cells = read_page(page, number, height, limit)
+    def losing_a_cell(page, number, height, s, limit):
+        cells = read_page(page, number, height, s, limit)
         if number == 4:
             cells = [replace(c, pieces=()) if c.index == 5 and c.pieces else c for c in cells]
         return cells

@@ -66,7 +66,7 @@ def _band_above(segments: list[Segment], limit: float, s: ExtractSettings) -> li
 
 def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings) -> list[_HeaderBand]:
     """Header rows of the synergy table: text above a free horizontal rule that names its columns."""
-    bands = []
+    bands: list[tuple[float, _HeaderBand]] = []  # with the strength of their reading
     for rule in sorted((r for r in page.rules if r.horizontal and r.x1 - r.x0 > page.width * 0.4),
                        key=lambda r: r.top):
         band = _band_above(segments, rule.top, s)
@@ -74,12 +74,21 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
             continue
         strips = _strips(band, s.segment_gap)
         cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
-        if match_header(cells, s) is None:
+        header = match_header(cells, s)
+        if header is None:
             continue
+        top = min(g.top for g in band)
+        if bands and top < bands[-1][1].bottom:
+            # The block above a lower rule takes in this header again, with a first line under it
+            # (the end of a row carried over from the previous page): the better reading stands,
+            # the shorter on a tie.
+            if header.strength <= bands[-1][0]:
+                continue
+            bands.pop()
         below = [g for g in segments if g.top > rule.bottom]
         columns = Columns(_column_lefts(strips, below, s), max(rule.x1, max(g.x1 for g in band)))
-        bands.append(_HeaderBand(min(g.top for g in band), rule.bottom, columns, cells))
-    return bands
+        bands.append((header.strength, _HeaderBand(top, rule.bottom, columns, cells)))
+    return [band for _, band in bands]
 
 
 def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_HeaderBand]:
@@ -283,7 +292,8 @@ def unruled_fragments(
     bands = _header_bands(page, segments, s) or _worded_header_bands(segments, s)
     for limit, band in [(b.top, b) for b in bands] + [(float("inf"), None)]:
         if columns is not None:
-            region = [g for g in segments if region_top <= g.top < limit]
+            # By the middle: a first line drawn tight under the header's rule reaches over it.
+            region = [g for g in segments if region_top < g.ymid and g.top < limit]
             found, ended = _table_region(region, columns, _separators(page, columns, s), page.number, s)
             fragments.extend(found)
             if ended:

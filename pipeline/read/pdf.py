@@ -123,18 +123,12 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     instead of one per character); a word whose ends disagree (two lines, or too wide for its
     length, i.e. a gap pdfium did not mark with a space) is measured character by character.
     """
-    text = textpage.get_text_range()
-    count = textpage.count_chars()
-    if len(text) != count:
-        text = _text_by_index(textpage, count, text)
+    text, count = page_text(textpage)
     rect = pdfium_c.FS_RECTF()
-    font = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
     words: list[Segment] = []
     for match in _WORD.finditer(text, 0, count):
         first, last = match.start(), match.end() - 1
-        pdfium_c.FPDFText_GetFontInfo(textpage, first, font, len(font), flags)
-        bold = _BOLD_FONT.search(font.value) is not None
+        bold = is_bold(textpage, first)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)
         x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
         pdfium_c.FPDFText_GetLooseCharBox(textpage, last, rect)
@@ -143,8 +137,22 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
         if _same_line(top, bottom, last_top, last_bottom, s) and 0 <= x1 - x0 <= width_limit:
             words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom), bold))
         else:
-            words.extend(replace(w, bold=bold) for w in _measured_words(textpage, text, first, last + 1, height, s))
+            words.extend(replace(w, bold=bold) for w in measured_words(textpage, text, first, last + 1, height, s))
     return words
+
+
+def is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    """Whether the character is set in a bold face, by its font's name."""
+    font = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, font, len(font), None)
+    return _BOLD_FONT.search(font.value) is not None
+
+
+def page_text(textpage: pdfium.PdfTextPage) -> tuple[str, int]:
+    """The page's text with one character per character index, and the number of indexes."""
+    text = textpage.get_text_range()
+    count = textpage.count_chars()
+    return (text if len(text) == count else _text_by_index(textpage, count, text)), count
 
 
 def _text_by_index(textpage: pdfium.PdfTextPage, count: int, text: str) -> str:
@@ -171,7 +179,7 @@ def _text_by_index(textpage: pdfium.PdfTextPage, count: int, text: str) -> str:
     return "".join(chars)
 
 
-def _measured_words(
+def measured_words(
     textpage: pdfium.PdfTextPage, text: str, start: int, stop: int, height: float, s: ExtractSettings
 ) -> list[Segment]:
     """Characters start..stop grouped into words: split on line changes and wide gaps."""

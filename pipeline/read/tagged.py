@@ -36,23 +36,25 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..extract.cells import text_lines
+from ..extract.cells import is_section, text_lines
 from ..headers import match_header
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings, LimitSettings
 from .office import grid_columns
-from .pdf import PdfDocument
-from .text import LIGATURES
+from .pdf import PdfDocument, is_bold, measured_words, page_text
 
 STRATEGY = "balise"
 _ROW_GROUPS = {"THead", "TBody", "TFoot"}
+_WORD = re.compile(r"\S+")
 
 TreePath = tuple[int, ...]  # an element's child indices from the root of the tree
 
@@ -95,7 +97,7 @@ def read_tagged(source: Path | bytes, document: PdfDocument, s: ExtractSettings,
         for content in document.pages:
             page = pdf[content.number - 1]
             try:
-                found = _page_cells(page, content.number, content.height, limits.cellules_repetees)
+                found = _page_cells(page, content.number, content.height, s, limits.cellules_repetees)
             finally:
                 page.close()
             if found is not None:
@@ -108,7 +110,7 @@ def read_tagged(source: Path | bytes, document: PdfDocument, s: ExtractSettings,
     return tagged_fragments(cells, document.pages, tagged_pages, s)
 
 
-def _page_cells(page: pdfium.PdfPage, number: int, height: float, limit: int) -> list[TaggedCell] | None:
+def _page_cells(page: pdfium.PdfPage, number: int, height: float, s: ExtractSettings, limit: int) -> list[TaggedCell] | None:
     """The table cells of one page's structure tree; None when the page has no tags at all."""
     tree = pdfium_c.FPDF_StructTree_GetForPage(page)
     if not tree:
@@ -121,7 +123,7 @@ def _page_cells(page: pdfium.PdfPage, number: int, height: float, limit: int) ->
         tables = [found for path, el in roots for found in _tables(el, path)]
         if not tables:
             return []
-        texts = _marked_texts(page, height)
+        texts = _marked_texts(page, height, s)
         cells = []
         for table, table_el in tables:
             for row, row_el in _rows(table_el, table):
@@ -196,22 +198,35 @@ def _span(el, name: bytes, limit: int) -> int:
     return 1
 
 
-def _marked_texts(page: pdfium.PdfPage, height: float) -> dict[int, list[Segment]]:
-    """The page's text objects by marked-content id, with their boxes (origin top-left).
+def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> dict[int, list[Segment]]:
+    """The page's words by marked-content id, measured as `read_pdf` measures them (origin
+    top-left, each character's advance box): a word drawn one glyph per text object, as Chromium
+    draws, stays one word, where the glyphs' ink boxes would stand apart around an "l" or an "i".
 
     Only the page's own content stream: ids inside a form XObject belong to the form's."""
     textpage = page.get_textpage()
     try:
+        marks = {_address(obj.raw): mcid
+                 for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0)
+                 if (mcid := pdfium_c.FPDFPageObj_GetMarkedContentID(obj)) >= 0}
+        text, count = page_text(textpage)
+        owner = [marks.get(_address(pdfium_c.FPDFText_GetTextObject(textpage, i)), -1) for i in range(count)]
         texts: dict[int, list[Segment]] = defaultdict(list)
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0, textpage=textpage):
-            mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj)
-            text = obj.extract().translate(LIGATURES) if mcid >= 0 else ""
-            if text.strip():
-                left, bottom, right, top = obj.get_bounds()
-                texts[mcid].append(Segment(text, left, height - top, right, height - bottom))
+        for word in _WORD.finditer(text):
+            for mcid, indexes in groupby(range(word.start(), word.end()), key=owner.__getitem__):
+                if mcid >= 0:
+                    first = next(indexes)
+                    last = max(indexes, default=first)
+                    bold = is_bold(textpage, first)
+                    texts[mcid].extend(replace(w, bold=bold) for w in measured_words(textpage, text, first, last + 1, height, s))
         return texts
     finally:
         textpage.close()
+
+
+def _address(handle) -> int | None:
+    """A pdfium object handle as a number, to compare handles from different calls."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 # ------------------------------------------------------------------------- the rows (pure)
@@ -261,6 +276,8 @@ def _table_rows(cells: list[TaggedCell], s: ExtractSettings) -> list[Fragment] |
         if not slot.parts:
             slot.colspan, slot.rowspan = cell.colspan, cell.rowspan
         slot.parts.append(cell)
+    for row in rows.values():
+        _drop_repetitions(row, s)
     placed = _place(list(rows[path] for path in sorted(rows)))
     if placed is None:
         return None
@@ -272,12 +289,25 @@ def _table_rows(cells: list[TaggedCell], s: ExtractSettings) -> list[Fragment] |
         first, last = min(pages), max(pages)
         boxes = [piece for p in parts if p.page == first for piece in p.pieces]
         texts = tuple(_cell_text(cell.parts, s) if cell else "" for cell in grid)
+        spans_table = len(rows[path]) == 1 and width > 1 and rows[path][0].colspan >= width
         fragments.append(Fragment(
             first, texts, grid_columns(width),
             min((b.top for b in boxes), default=0.0), max((b.bottom for b in boxes), default=0.0),
             STRATEGY, last_page=last if last > first else None,
+            section=is_section(texts, (piece for p in parts for piece in p.pieces), spans_table),
         ))
     return fragments
+
+
+def _drop_repetitions(row: list[_Cell], s: ExtractSettings) -> None:
+    """A row drawn again, identical, on later pages is one row standing once: a browser repeats
+    a table's header row at the top of every page and tags each drawing as that same row. A row
+    broken by a page end holds different text on each page and keeps all its parts."""
+    pages = sorted({part.page for cell in row for part in cell.parts if part.pieces})
+    drawn = [tuple(_cell_text([p for p in cell.parts if p.page == page], s) for cell in row) for page in pages]
+    if len(pages) > 1 and all(again == drawn[0] for again in drawn[1:]):
+        for cell in row:
+            cell.parts = [part for part in cell.parts if part.page == pages[0]]
 
 
 def _place(rows: list[list[_Cell]]) -> list[list[_Cell | None]] | None:
