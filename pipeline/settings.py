@@ -45,6 +45,9 @@ class ExtractSettings:
     # At a row start in an unruled table, every column steps down more than its line pitch plus this
     # (points): cell padding, however small; a column going on at its pitch is inside a cell.
     row_gap_min: float = 1.0
+    # The line pitch inside a cell comes from the lowest band of steps between lines holding this
+    # many steps: one step alone may be a stray glyph's.
+    pitch_recurrence: int = 2
     # In an unruled table, at most this many lines running across the columns, followed by more
     # rows, are a section heading ("Axe 2 – Informatique"); more, or nothing after, is prose.
     section_max_lines: int = 2

@@ -9,6 +9,7 @@ columns of the last header seen, since they continue the same table.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..headers import match_header, starts_a_heading
@@ -37,17 +38,33 @@ class _HeaderBand:
     cells: tuple[str, ...]
 
 
-def _strips(segments: list[Segment], gap: float) -> list[list[Segment]]:
-    """Segments grouped by their projection on the x axis: gutters separate header cells."""
+def _strips(segments: list[Segment], edges: list[float], s: ExtractSettings) -> list[list[Segment]]:
+    """Segments grouped by their projection on the x axis: gutters separate header cells, and so
+    does a column edge of the body (a tight table leaves less than a gutter between headings)."""
     strips: list[list[Segment]] = []
     right = float("-inf")
     for seg in sorted(segments, key=lambda s: s.x0):
-        if strips and seg.x0 - right <= gap:
+        at_edge = seg.x0 > right and any(abs(seg.x0 - x) <= s.edge_tolerance for x in edges)
+        if strips and seg.x0 - right <= s.segment_gap and not at_edge:
             strips[-1].append(seg)
         else:
             strips.append([seg])
         right = max(right, seg.x1) if len(strips[-1]) > 1 else seg.x1
     return strips
+
+
+def _body_edges(body: list[Segment], s: ExtractSettings) -> list[float]:
+    """Where at least `edge_min_lines` body lines start at one x (within `edge_tolerance`): the
+    column edges as the table's cells show them."""
+    edges: list[float] = []
+    group: list[float] = []
+    for x in sorted(g.x0 for g in body) + [float("inf")]:
+        if group and x - group[0] > s.edge_tolerance:
+            if len(group) >= s.edge_min_lines:
+                edges.append(group[0])
+            group = []
+        group.append(x)
+    return edges
 
 
 def _band_above(segments: list[Segment], limit: float, s: ExtractSettings) -> list[Segment]:
@@ -72,7 +89,8 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
         band = _band_above(segments, rule.top, s)
         if not band:
             continue
-        strips = _strips(band, s.segment_gap)
+        below = [g for g in segments if g.top > rule.bottom]
+        strips = _strips(band, _body_edges(below, s), s)
         cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
         header = match_header(cells, s)
         if header is None:
@@ -85,7 +103,6 @@ def _header_bands(page: PageContent, segments: list[Segment], s: ExtractSettings
             if header.strength <= bands[-1][0]:
                 continue
             bands.pop()
-        below = [g for g in segments if g.top > rule.bottom]
         columns = Columns(_column_lefts(strips, below, s), max(rule.x1, max(g.x1 for g in band)))
         bands.append((header.strength, _HeaderBand(top, rule.bottom, columns, cells)))
     return [band for _, band in bands]
@@ -104,9 +121,10 @@ def _worded_header_bands(segments: list[Segment], s: ExtractSettings) -> list[_H
             i += 1
             continue
         found = None
+        edges = _body_edges([g for line in lines[i + 1:] for g in line], s)
         for end in range(i, min(i + s.header_max_lines, len(lines))):
             band = [g for line in lines[i:end + 1] for g in line]
-            strips = _strips(band, s.segment_gap)
+            strips = _strips(band, edges, s)
             cells = tuple(cell_text(strip, s.line_tolerance) for strip in strips)
             header = match_header(cells, s)
             if header is not None and (found is None or header.strength >= found[0]):
@@ -150,8 +168,11 @@ def _crosses(seg: Segment, columns: Columns, tolerance: float) -> bool:
     return seg.x1 > right + tolerance or seg.x0 < columns.lefts[0] - tolerance
 
 
-def _line_pitch(columns_lines: list[list[list[Segment]]]) -> float:
-    """The usual distance from one text line's top to the next inside a cell."""
+def _line_pitch(columns_lines: list[list[list[Segment]]], s: ExtractSettings) -> float:
+    """The usual distance from one text line's top to the next inside a cell: the median of the
+    lowest band of steps (`line_tolerance` wide, text positions jitter that much) holding at least
+    `pitch_recurrence` steps. A step to the next row adds the cell padding, and in a table of
+    mostly one-line rows row steps are the most common: the median of all steps is not the pitch."""
     heights = sorted(max(g.height for g in line) for lines in columns_lines for line in lines)
     height = heights[len(heights) // 2]
     steps = sorted(
@@ -160,6 +181,10 @@ def _line_pitch(columns_lines: list[list[list[Segment]]]) -> float:
         for a, b in zip(lines, lines[1:])
         if height <= b[0].top - a[0].top <= 2 * height
     )
+    for i, step in enumerate(steps):
+        band = steps[i:bisect_right(steps, step + s.line_tolerance)]
+        if len(band) >= s.pitch_recurrence:
+            return band[len(band) // 2]
     return steps[len(steps) // 2] if steps else height * 1.25
 
 
@@ -179,7 +204,7 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
       after a hole starts a row, since a top-aligned cell's text never stops and resumes; and where
       every column moves line by line in step, each line is a row.
     """
-    pitch = _line_pitch(list(lines_by_column.values()))
+    pitch = _line_pitch(list(lines_by_column.values()), s)
     # (top, column, starts a new block, middle, steps down more than a line)
     starts: list[tuple[float, int, bool, float, bool]] = []
     for col, lines in lines_by_column.items():
