@@ -45,6 +45,9 @@ class ExtractSettings:
     # At a row start in an unruled table, every column steps down more than its line pitch plus this
     # (points): cell padding, however small; a column going on at its pitch is inside a cell.
     row_gap_min: float = 1.0
+    # In an unruled table whose rows touch, lines that fill every column one after the other are one
+    # row each only when at least this share of the table's lines fill every column (one-line rows).
+    lockstep_share: float = 0.5
     # The line pitch inside a cell comes from the lowest band of steps between lines holding this
     # many steps: one step alone may be a stray glyph's.
     pitch_recurrence: int = 2

@@ -231,19 +231,43 @@ def _row_tops(lines_by_column: dict[int, list[list[Segment]]], separators: list[
         blocks = {start[1] for start in group if start[2]}
         return all(start[4] for start in group) and (0 in blocks or len(blocks) >= 2)
 
-    padded = any(gap_start(g) for g in groups[1:])
+    # Padding shows where a row opens in two columns or more: a line alone after a hole (a section
+    # title in the first column) says nothing of it.
+    padded = any(gap_start(g) and len({start[1] for start in g}) >= 2 for g in groups[1:])
+    titles = _title_lines(lines_by_column.get(0, []), s)
+    # Lines in lock-step are rows only in a table of one-line rows: most of its lines fill every column.
+    full = [{start[1] for start in g} == filled for g in groups]
+    lockstep = len(filled) >= 2 and sum(full) >= s.lockstep_share * len(groups)
     tops: list[float] = []
     for k, group in enumerate(groups):
         top = group[0][0]
         here = {start[1] for start in group}
+        title = here == {0} and top in titles
+        after_title = k > 0 and {start[1] for start in groups[k - 1]} == {0} and groups[k - 1][0][0] in titles
         # A separator between two text lines; glyph tops may reach over a rule drawn with no padding.
-        if (not tops or gap_start(group) or here & numbered
+        if (not tops or gap_start(group) or here & numbered or (title and not titles[top]) or (after_title and not title)
                 or any(groups[k - 1][0][3] < y < group[0][3] for y in separators)
                 or (not padded and any(start[2] for start in group))
-                or (not padded and len(filled) >= 2 and here == filled
-                    and {start[1] for start in groups[k - 1]} == filled)):
+                or (not padded and lockstep and full[k] and full[k - 1])):
             tops.append(top - s.line_tolerance)
     return tops
+
+
+def _title_lines(lines: list[list[Segment]], s: ExtractSettings) -> dict[float, bool]:
+    """Section titles set in bold inside the first column: runs of at most `section_max_lines` bold
+    lines between lines that are not bold, by top, each saying whether it goes on a title's run.
+    (A column bold throughout, synergy names in bold, holds no title.)"""
+    bold = [all(g.bold for g in line) for line in lines] + [False]
+    titles: dict[float, bool] = {}
+    j = 0
+    while j < len(lines):
+        end = j
+        while bold[end]:
+            end += 1
+        if 0 < end - j <= s.section_max_lines:
+            titles.update((lines[i][0].top, i > j) for i in range(j, end))
+        j = end + 1 if end > j else j + 1
+    return titles
 
 
 def _rows(segments: list[Segment], columns: Columns, separators: list[float], page: int, s: ExtractSettings
