@@ -166,3 +166,37 @@ def test_an_untagged_page_or_no_synergy_table_means_the_geometry():
     assert tagged_fragments(cells, pages_of(cells, 2), {1}, Settings().extract) is not None  # page 2 is blank
     budget = table(("Poste", "Budget 2019", "Budget 2020"), ("Dotation", "1 €", "2 €"))
     assert tagged_fragments(budget, pages_of(budget, 1), {1}, Settings().extract) is None
+
+
+CHROMIUM = ROOT / "tests" / "data" / "chromium"
+
+
+def _chromium_score(name: str):
+    from pipeline.score import score_document
+    import pandas as pd
+
+    frame, report = process_document(CHROMIUM / f"{name}.pdf", Settings())
+    truth = pd.read_csv(CHROMIUM / f"{name}.truth.csv", dtype=str, keep_default_na=False)
+    return score_document(frame, truth, 0.5), frame, report
+
+
+def test_a_chromium_table_is_read_whole_through_its_structure():
+    """Chromium draws each glyph as its own text object (the ink of an "l" stands apart from its
+    neighbours) and tags the header row it repeats at the top of page 2 as the same row: every
+    word stays whole and the header is read once."""
+    result, frame, report = _chromium_score("zoo_9614_producteurs")
+    assert report.balise and set(frame["strategie"]) == {"balise"}
+    assert result.matched_rows == result.truth_rows == result.output_rows == 11
+    assert not result.mismatches, result.mismatches[:3]
+
+
+@pytest.mark.parametrize("name", ["zoo_9670_producteurs", "zoo_9750_producteurs"])
+def test_chromium_tables_read_by_their_geometry(monkeypatch, name):
+    """The same reports with their structure tree set aside: headings closer than a gutter are
+    told apart at the body's column edges (9670), and one-line rows with 3 pt of padding are rows
+    although the line pitch inside a cell is the smaller step (9750)."""
+    monkeypatch.setattr("pipeline.read.read_tagged", lambda *args, **kwargs: None)
+    result, frame, _ = _chromium_score(name)
+    assert set(frame["strategie"]) == {"sans_filets"}
+    assert result.matched_rows == result.truth_rows == result.output_rows
+    assert not result.mismatches, result.mismatches[:3]

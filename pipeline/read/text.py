@@ -53,17 +53,20 @@ def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, .
 def _column_edges(lines: list[list[Segment]], s: ExtractSettings) -> list[tuple[float, float, float]]:
     """Column edges: (x, top, bottom) where words start after a gap on `edge_min_lines` lines or more,
     on at least two of them across a real gutter (wider than `segment_gap`: justified prose aligns
-    words by chance, never across gutters), with the vertical stretch those lines span (prose below
-    a table is not cut by its edges)."""
+    words by chance, never across gutters), with the vertical stretch those lines span, down to the
+    page's last line with a real gutter at most (prose below a table is not cut by its edges)."""
     starts = sorted((w.x0, w.top, w.x0 - before.x1 > s.segment_gap) for line in lines
                     for before, w in zip(line, line[1:]) if w.x0 - before.x1 > s.word_gap)
+    last_gutter = max((top for _, top, gutter in starts if gutter), default=0.0)
     edges = []
     group: list[tuple[float, float, bool]] = []
     for start in starts + [(float("inf"), 0.0, False)]:
         if group and start[0] - group[0][0] > s.edge_tolerance:
             if len({round(top) for _, top, _ in group}) >= s.edge_min_lines and sum(g for _, _, g in group) >= 2:
-                tops = [top for _, top, _ in group]
-                edges.append((group[0][0], min(tops), max(tops)))
+                # Not below the page's last line crossing a real gutter (the table's last line): a line
+                # of prose under the table whose word happens to start at the edge is not cut.
+                bottom = min(max(top for _, top, _ in group), last_gutter)
+                edges.append((group[0][0], min(top for _, top, _ in group), bottom))
             group = []
         group.append(start)
     return edges
