@@ -3,7 +3,7 @@
 Run from the repository root (needs LibreOffice `soffice` and `chromium`; the French hyphenation
 patterns of Debian's `hyphen-fr` make LibreOffice hyphenate when a document asks it to):
 
-    .venv/bin/python scripts/make_layouts.py [--seed-base 9000] [--per-class 8]
+    .venv/bin/python scripts/make_layouts.py [--seed-base 9000] [--per-class 8] [--classes tableur_fusions ...]
 
 Every document is one seed. Its class is a requirement of issue 9 or 10 (`CLASSES`); the seed
 chooses the axes of that class and mixes in others (fonts, sizes, rules, orientation, sections,
@@ -219,6 +219,7 @@ class Layout:
     word_like: bool = False  # Word's defaults: spacing after paragraphs, 1.08 lines
     long_cell: int = 0  # index of a row whose last cell runs over pages (0: none)
     last_numeric: bool = False  # the last column holds a bare percentage under an "(en %)" heading
+    header_group: str = ""  # a sheet's header over two rows: this group heading merged across sub-headings
 
     def axes(self) -> str:
         parts = [f"regles={self.rules}", f"police={self.font} {self.size:g}pt",
@@ -233,6 +234,8 @@ class Layout:
             parts.append(f"colonne_etroite={self.narrow}")
         if self.long_cell:
             parts.append("cellule_sur_3_pages")
+        if self.header_group:
+            parts.append(f"entete_sur_2_lignes={self.header_group}")
         if self.columns != list(CELLS):
             parts.append("colonnes=" + "/".join(c[:6] for c in self.columns))
         changed = [self.headings[c].replace("\n", "⏎") for c in CELLS if c in self.headings
@@ -302,6 +305,25 @@ def with_sections(rows: list[dict], rng: random.Random) -> list[tuple[str, dict 
     return out
 
 
+# Group headings a sheet's two-row header sets over the columns of how a synergy is run.
+GROUP_HEADINGS = ["Organisation", "Mise en œuvre"]
+GROUPED = ("mode_operatoire", "administration_pilote", "responsable_administratif")
+
+
+def merged_names(rows: list[dict], rng: random.Random) -> None:
+    """One or two runs of 2-3 consecutive rows under one synergy name, written once in a cell merged
+    down beside them: each row of the run is a synergy of that name (the truth repeats it)."""
+    start = 0
+    for _ in range(rng.choice((1, 2))):
+        if len(rows) - start < 3:
+            break
+        first = rng.randrange(start, len(rows) - 2)
+        length = rng.choice((2, 3))
+        for r in rows[first + 1:first + length]:
+            r["synergie"], r["_nom_fusionne"] = rows[first]["synergie"], True
+        start = first + length + 1
+
+
 def long_realisation(rng: random.Random) -> str:
     """A cell that runs over about three pages: many sentences of a long follow-up."""
     return " ".join(rng.choice(DESCRIPTIONS) for _ in range(rng.randint(28, 36)))
@@ -368,11 +390,14 @@ def make_spec(cls: str, seed: int, half: str) -> Spec:
         if producer == "writer_word":
             lay.font = rng.choice(["Liberation Sans", "DejaVu Sans"])
             lay.size = 11
-    elif cls == "tableur":
+    elif cls in ("tableur", "tableur_fusions"):
         producer = "tableur"
         lay.header_repeat = True
         lay.rules = "quadrillage"
         spreadsheet_cells(rows, rng)
+        if cls == "tableur_fusions":
+            lay.header_group = rng.choice(GROUP_HEADINGS) if rng.random() < 0.75 else ""
+            merged_names(rows, rng)
     elif cls == "fiches":
         producer = "fiches"
         lay.sections = "fiches"
@@ -384,7 +409,10 @@ def make_spec(cls: str, seed: int, half: str) -> Spec:
     stem = f"zoo_{seed}_{cls}"
     note = {"tableur": "classeur: titre et notes, feuille budget, % et date, ligne et colonne masquées, retours à la "
                        "ligne, cellules fusionnées",
-            "fiches": "fiches libellé|valeur par synergie, groupées en rubriques, prose entre fiches"}.get(cls, "")
+            "fiches": "fiches libellé|valeur par synergie, groupées en rubriques, prose entre fiches",
+            "tableur_fusions": "classeur: titre et notes, feuille budget, % et date, ligne et colonne masquées, "
+                               "retours à la ligne, nom de synergie fusionné vers le bas sur les lignes de son groupe"
+            }.get(cls, "")
     return Spec(stem, half, cls, producer, seed, commune, rows, lay, layout_note=note)
 
 
@@ -630,13 +658,14 @@ def _esc(text: str) -> str:
 def write_xlsx(spec: Spec, path: Path) -> None:
     """The table as a commune keeps it in a spreadsheet; the `tableur` class adds what workbooks
     carry: title rows, notes below, a budget sheet, percentage and date cells, a hidden row and
-    column, line breaks in cells (`spec.rows` already hold the cells as displayed)."""
+    column, line breaks in cells (`spec.rows` already hold the cells as displayed); `tableur_fusions`
+    adds a header over two rows and synergy names merged down beside their rows."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     lay = spec.layout
-    extras = spec.cls == "tableur"
+    extras = spec.cls in ("tableur", "tableur_fusions")
     rng = random.Random(spec.seed * 7 + 1)
     wb = Workbook()
     ws = wb.active
@@ -652,12 +681,29 @@ def write_xlsx(spec: Spec, path: Path) -> None:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
         ws.append(["Situation au 31 décembre 2023 – document de travail du comité de concertation"])
     ws.append([])
-    ws.append([heading_of(lay, c) for c in columns])
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        if lay.header_grey:
-            cell.fill = PatternFill("solid", fgColor=GREY)
+    grouped = [i for i, c in enumerate(columns) if c in GROUPED]
+    if lay.header_group and grouped == list(range(grouped[0], grouped[0] + len(grouped))):
+        # A header over two rows: the group heading merged across its sub-headings, every other
+        # heading merged down both rows.
+        ws.append([lay.header_group if i == grouped[0] else "" if i in grouped else heading_of(lay, c)
+                   for i, c in enumerate(columns)])
+        ws.append([heading_of(lay, c) if i in grouped else "" for i, c in enumerate(columns)])
+        header_top, header_row = ws.max_row - 1, ws.max_row
+        ws.merge_cells(start_row=header_top, start_column=grouped[0] + 1, end_row=header_top, end_column=grouped[-1] + 1)
+        for i in set(range(len(columns))) - set(grouped):
+            ws.merge_cells(start_row=header_top, start_column=i + 1, end_row=header_row, end_column=i + 1)
+    else:
+        lay.header_group = ""  # the "Code" column fell among the grouped ones: one header row
+        ws.append([heading_of(lay, c) for c in columns])
+        header_top = header_row = ws.max_row
+    for row in ws.iter_rows(min_row=header_top, max_row=header_row):
+        for cell in row:
+            cell.font = Font(bold=True)
+            if lay.header_grey:
+                cell.fill = PatternFill("solid", fgColor=GREY)
+    name_column = columns.index("synergie") + 1
+    run_start: int | None = None  # sheet row of the synergy name a run of rows shares
+    runs: dict[int, int] = {}  # first row -> last row of each run
     number = 0
     hidden = rng.randrange(len(spec.rows)) if extras else None
     for section, r in spec_rows(spec, rng):
@@ -665,6 +711,7 @@ def write_xlsx(spec: Spec, path: Path) -> None:
             ws.append([section])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(columns))
+            run_start = None
             continue
         if number == hidden:  # a row the commune hid: an abandoned synergy, no part of the report
             ws.append([rng.choice(SYNERGIES) + " (abandonnée)" if c == "synergie" else "" for c in columns])
@@ -680,10 +727,19 @@ def write_xlsx(spec: Spec, path: Path) -> None:
                 values.append(r.get("_valeur_" + c, r[c]))
             else:
                 values.append(rng.choice(EXTRA_COLUMNS[c]))
+        shared = r.get("_nom_fusionne") and run_start is not None
+        if shared:  # the name written once, merged down beside the rows of its run
+            values[name_column - 1] = ""
         ws.append(values)
+        if shared:
+            runs[run_start] = ws.max_row
+        else:
+            run_start = ws.max_row
         for c, cell in zip(columns, ws[ws.max_row]):
             if c in CELLS and "_format_" + c in r:
                 cell.number_format = r["_format_" + c]
+    for first, last in runs.items():
+        ws.merge_cells(start_row=first, start_column=name_column, end_row=last, end_column=name_column)
     if extras:
         ws.append([])
         ws.append(["Note : les pourcentages donnent l'état d'avancement estimé par les services."])
@@ -697,7 +753,7 @@ def write_xlsx(spec: Spec, path: Path) -> None:
     chars = [width.get(c, 15) for c in columns]
     for i, w in enumerate(chars, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    for row in ws.iter_rows(min_row=header_row):
+    for row in ws.iter_rows(min_row=header_top):
         lines = 1
         for cell, w in zip(row, chars):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -714,7 +770,7 @@ def write_xlsx(spec: Spec, path: Path) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if lay.header_repeat:
-        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.print_title_rows = f"{header_top}:{header_row}"
     wb.save(path)
 
 
@@ -853,7 +909,7 @@ def write_truth(spec: Spec, path: Path) -> None:
 
 PDF_CLASSES = ("entetes", "colonnes", "lignes_serrees", "rubriques", "coupures", "cesure", "producteurs",
                "pas_synergies")
-CLASSES = (*PDF_CLASSES, "tableur", "fiches")
+CLASSES = (*PDF_CLASSES, "tableur", "fiches", "tableur_fusions")
 
 
 def plan(seed_base: int, per_class: int) -> list[Spec]:
@@ -907,19 +963,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed-base", type=int, default=9000)
     parser.add_argument("--per-class", type=int, default=8, help="documents per class (half in each half)")
+    parser.add_argument("--classes", nargs="+", choices=CLASSES,
+                        help="(re)generate only these classes, keeping the other documents and their manifest rows")
     args = parser.parse_args()
     for tool in ("soffice", "chromium"):
         if not shutil.which(tool):
             sys.exit(f"{tool} introuvable : installez LibreOffice et Chromium pour générer le zoo.")
     specs = plan(args.seed_base, args.per_class)
-    for half in ("dev", "heldout"):
-        shutil.rmtree(ZOO / half, ignore_errors=True)
+    kept: list[list[str]] = []  # manifest rows of the classes left as they are
+    if args.classes:
+        specs = [spec for spec in specs if spec.cls in args.classes]
+        with (ZOO / "manifest.csv").open(encoding="utf-8", newline="") as f:
+            kept = [row for row in list(csv.reader(f))[1:] if row[2] not in args.classes]
+        for spec in specs:
+            for old in ZOO.glob(f"*/{spec.stem}*"):
+                old.unlink()
+    else:
+        for half in ("dev", "heldout"):
+            shutil.rmtree(ZOO / half, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="zoo_") as tmp:
         render(specs, Path(tmp))
     problems = []
     with (ZOO / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["file", "half", "class", "producer", "seed", "axes"])
+        writer.writerows(kept)
         for spec in specs:
             for suffix, producer in OUTPUTS[spec.producer]:
                 document = ZOO / spec.half / output_name(spec, suffix)

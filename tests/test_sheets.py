@@ -70,19 +70,19 @@ def test_cells_as_displayed_merged_once_and_lines_kept(tmp_path):
     sheet.append(["Accueil", "Citoyen", "Coopératif", "CPAS", "DG CPAS", "Réalisé"])
     sheet["F3"].number_format = "0%"
     sheet["F4"].number_format = "dd/mm/yyyy"
-    sheet.merge_cells("D3:D4")  # the pilot written once for two synergies
+    sheet.merge_cells("D3:D4")  # the pilot written once for two synergies: the pilot of both
     path = tmp_path / "florival.xlsx"
     book.save(path)
 
     table, report = process_document(path, Settings())
     assert table["realisation"].tolist() == ["75%", "15/03/2022", "Réalisé"]
     assert table["avancement_pct"].tolist()[0] == 75
-    assert table["administration_pilote"].tolist() == ["Les deux", "", "CPAS"]
+    assert table["administration_pilote"].tolist() == ["Les deux", "Les deux", "CPAS"]
     assert table["synergie"].tolist()[1] == "Archives communes"
     assert table["ligne_source"].tolist() == [3, 4, 5]
     assert (table["commune"][0], table["annee"][0]) == ("Florival", 2022)
     fragments = read_document(path, Settings()).fragments
-    assert ("Archives\ncommunes", "Performance", "Délégatif", "", "DG CPAS", "15/03/2022") in [f.cells for f in fragments]
+    assert ("Archives\ncommunes", "Performance", "Délégatif", "Les deux", "DG CPAS", "15/03/2022") in [f.cells for f in fragments]
     assert report.remarques == ()
 
 

@@ -18,7 +18,7 @@ from .base import DocumentError
 from .odt import (_COLUMN_GROUPS, _OFFICE, _PARAGRAPHS, _REPEAT_LIMIT, _ROW_GROUPS, _TABLE, _odt_paragraph, _odt_top,
                   _repeat, open_package)
 from .office import why
-from .sheets import Sheet, workbook_extraction
+from .sheets import Sheet, merged_down, workbook_extraction
 
 STRATEGY = "ods"
 _ODS_TYPES = ("application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.spreadsheet-template")
@@ -44,7 +44,8 @@ def read_ods(source: Path | bytes, settings: ExtractSettings) -> Extraction:
 
 
 def _sheet(table, hidden: bool) -> Sheet:
-    """A sheet's visible rows, cells as displayed; covered cells (merged areas) read as empty."""
+    """A sheet's visible rows, cells as displayed; covered cells (merged areas) read as empty,
+    except down a column (`sheets.merged_down`)."""
     hidden_columns: set[int] = set()
     position = 0
     for column in _odt_top(table, _TABLE + "table-column", _COLUMN_GROUPS):
@@ -53,6 +54,7 @@ def _sheet(table, hidden: bool) -> Sheet:
             hidden_columns.update(range(position, position + count))
         position += count
     rows: list[tuple[int, list[str]]] = []
+    down: list[tuple[int, int, int]] = []  # areas merged down one column: first row, last row, column
     hidden_rows = 0
     number = 1  # the row number LibreOffice shows
     for tr in _odt_top(table, _TABLE + "table-row", _ROW_GROUPS):
@@ -60,6 +62,9 @@ def _sheet(table, hidden: bool) -> Sheet:
         for tc in tr:
             if tc.tag == _TABLE + "table-cell":
                 text = "\n".join(_odt_paragraph(p) for p in _odt_top(tc, _PARAGRAPHS))
+                spanned = int(tc.get(_TABLE + "number-rows-spanned", "1"))
+                if spanned > 1 and int(tc.get(_TABLE + "number-columns-spanned", "1")) == 1:
+                    down.append((number, number + spanned - 1, len(cells)))
             elif tc.tag == _TABLE + "covered-table-cell":
                 text = ""  # its text stands at the start of the merged area
             else:
@@ -73,6 +78,10 @@ def _sheet(table, hidden: bool) -> Sheet:
             else:
                 rows.extend((number + i, cells) for i in range(min(repeat, _REPEAT_LIMIT)))
         number += max(1, repeat)
+    grid = {n: dict(enumerate(cells)) for n, cells in rows}
+    for first, last, column in down:
+        merged_down(grid, first, last, column)
+    rows = [(n, [grid[n][i] for i in range(len(cells))]) for n, cells in rows]
     used = sorted({i for _, cells in rows for i, c in enumerate(cells) if c.strip()} - hidden_columns)
     shown = tuple((n, tuple(cells[i] if i < len(cells) else "" for i in used)) for n, cells in rows)
     hidden_used = {i for _, cells in rows for i, c in enumerate(cells) if c.strip()} & hidden_columns

@@ -2,7 +2,10 @@
 turning their rows into fragments.
 
 A reader hands over each sheet as its visible rows, cells as the user sees them (hidden rows and
-columns already left out and counted, a merged area's text in its first cell only). Here:
+columns already left out and counted, a merged area's text in its first cell only, but on every row
+of an area merged down one column: `merged_down`). A header over two rows (a group heading merged
+across its sub-headings, the other headings merged down both rows) is then found on its second
+row, which spells every heading. Here:
 
 - a synergy sheet is one holding a row that `pipeline.headers.match_header` takes for the table's
   header, wherever it sits; other sheets (budgets, staff lists) give nothing, nor do hidden ones;
@@ -34,6 +37,16 @@ class Sheet:
     hidden_columns: int = 0
     skipped: str = ""  # why the sheet was not read at all (too large), empty when it was
     hidden: bool = False  # the whole sheet hidden: the user does not see it, it is not read
+
+
+def merged_down(grid: dict[int, dict[int, str]], first: int, last: int, column: int) -> None:
+    """A cell merged down one column over rows first..last ("Synergie" over a header's two rows, a
+    synergy's name beside the rows of its group): the user reads its text on each of those rows,
+    so each row holding something else gets it (a row it alone would fill stays empty)."""
+    text = grid.get(first, {}).get(column, "")
+    for row in range(first + 1, last + 1):
+        if text and grid.get(row) and not grid[row].get(column, "").strip():
+            grid[row][column] = text
 
 
 def workbook_extraction(sheets: list[Sheet], strategy: str, settings: ExtractSettings,

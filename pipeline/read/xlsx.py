@@ -23,7 +23,7 @@ from ..model import Extraction
 from ..settings import ExtractSettings
 from .base import DocumentError, document_bytes
 from .office import DAMAGED, check_container, check_unzipped_size, megabytes, why
-from .sheets import Sheet, workbook_extraction
+from .sheets import Sheet, merged_down, workbook_extraction
 
 STRATEGY = "xlsx"
 
@@ -66,7 +66,8 @@ def read_xlsx(source: Path | bytes, settings: ExtractSettings) -> Extraction:
 
 
 def _sheet(ws) -> Sheet:
-    """A worksheet's visible rows, cells as displayed; a merged area's text in its first cell only."""
+    """A worksheet's visible rows, cells as displayed; a merged area's text in its first cell only,
+    except down a column (`sheets.merged_down`)."""
     hidden_rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden}
     hidden_columns = _hidden_columns(ws)
     grid: dict[int, dict[int, str]] = {}
@@ -76,6 +77,9 @@ def _sheet(ws) -> Sheet:
         text = displayed(cell.value, cell.number_format)
         if text.strip():
             grid.setdefault(row, {})[column] = text
+    for area in ws.merged_cells.ranges:
+        if area.min_col == area.max_col:
+            merged_down(grid, area.min_row, area.max_row, area.min_col)
     shown_columns = sorted({c for cells in grid.values() for c in cells} - hidden_columns)
     rows = []
     for number in sorted(set(grid) - hidden_rows):
