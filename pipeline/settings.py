@@ -54,8 +54,8 @@ class ExtractSettings:
     # In an unruled table, at most this many lines running across the columns, followed by more
     # rows, are a section heading ("Axe 2 – Informatique"); more, or nothing after, is prose.
     section_max_lines: int = 2
-    # A horizontal rule (or a shading edge) across at least this share of an unruled table's width
-    # separates two of its rows.
+    # A horizontal rule (or a shading edge) across at least this share of a table's width separates
+    # two of its rows (unruled tables; ruled grids, where a cell merged down interrupts the rule).
     separator_coverage: float = 0.6
     # Fuzzy score (0-100) above which a heading word is a known word with a typo.
     header_score: float = 82.0

@@ -118,6 +118,21 @@ def test_printed_sheet_gives_the_rows_of_its_cells_not_its_notes(seed):
     assert not printed["synergie"].str.startswith(("Note", "Source")).any()
 
 
+@pytest.mark.parametrize("name", ["zoo_10000_tableur_fusions.xlsx", "zoo_10000_tableur_fusions_ods.ods",
+                                  "zoo_10000_tableur_fusions_pdf.pdf"])
+def test_two_row_header_and_names_merged_down_are_read(name):
+    """A header over two rows ("Organisation" merged across three sub-headings, the other headings
+    merged down both rows) and synergy names merged down beside the rows of their group: every
+    row read, each with the name beside it, from the cells and from Calc's PDF export alike."""
+    path = ROOT / "tests" / "data" / "zoo" / "dev" / name
+    truth = pd.read_csv(path.with_name(path.name.rsplit(".", 1)[0] + ".truth.csv"), dtype=str, keep_default_na=False)
+    assert truth["synergie"].duplicated().any()  # the document has names shared by a run of rows
+    table, _ = process_document(path, Settings())
+    assert table["synergie"].tolist() == truth["synergie"].tolist()
+    result = score(table, truth)
+    assert result.cell_accuracy == 1.0, result.mismatches[:5]
+
+
 def test_workbook_without_synergy_sheet_is_rejected_naming_its_sheets(tmp_path):
     book = Workbook()
     book.active.title = "Budget"

@@ -20,6 +20,7 @@ class Grid:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
     verticals: tuple[Rule, ...]
+    horizontals: tuple[Rule, ...] = ()  # the row separators' pieces (a cell merged down interrupts them)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -79,17 +80,17 @@ def find_grids(rules: tuple[Rule, ...], s: ExtractSettings) -> list[Grid]:
         if len(xs) < 2:
             continue
         left, right = xs[0], xs[-1]
-        ys = [
-            (h.top + h.bottom) / 2
-            for h in horizontals
-            if top - s.rule_snap <= (h.top + h.bottom) / 2 <= bottom + s.rule_snap
-            and h.x0 <= left + s.rule_snap * 4
-            and h.x1 >= right - s.rule_snap * 4
-        ]
+        # A row separator runs across most of the table; a cell merged down over several rows
+        # interrupts it (a synergy's name beside the rows of its group).
+        pieces = [h for h in horizontals if top - s.rule_snap <= (h.top + h.bottom) / 2 <= bottom + s.rule_snap
+                  and min(h.x1, right) - max(h.x0, left) > 0]
+        ys = [y for y in _snap([(h.top + h.bottom) / 2 for h in pieces], s.rule_snap)
+              if sum(min(h.x1, right) - max(h.x0, left) for h in pieces if abs((h.top + h.bottom) / 2 - y) <= s.rule_snap)
+              >= s.separator_coverage * (right - left)]
         # The outer edges count even where a row broken by the page end has no closing rule.
         ys = _snap(ys + [top, bottom], s.rule_snap)
         if len(ys) >= 2:
-            grids.append(Grid(tuple(xs), tuple(ys), tuple(stack)))
+            grids.append(Grid(tuple(xs), tuple(ys), tuple(stack), tuple(pieces)))
     return grids
 
 
@@ -103,26 +104,50 @@ def _separators(grid: Grid, top: float, bottom: float, s: ExtractSettings) -> li
     return drawn if len(drawn) >= 2 else list(grid.xs)
 
 
+def _opens(grid: Grid, y: float, x0: float, x1: float, s: ExtractSettings) -> bool:
+    """Whether a rule is drawn at height y over the column x0..x1: a cell starts there."""
+    middle = (x0 + x1) / 2
+    return any(abs((h.top + h.bottom) / 2 - y) <= s.rule_snap and h.x0 <= middle <= h.x1 for h in grid.horizontals)
+
+
 def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fragment]:
-    """One fragment per row band of the grid, each cell holding the text whose centre falls in it."""
+    """One fragment per row band of the grid, each cell holding the text whose centre falls in it.
+
+    A cell merged down over several bands (no rule over its column where a band starts) holds the
+    text of its whole box, given to each band it spans, as a reader sees it beside each of those
+    rows; a band whose own cells are all empty is no row."""
     columns = tuple(zip(grid.xs, grid.xs[1:]))
     inside = [seg for seg in page.segments if grid.contains(seg, s.rule_snap)]
+    bands = list(zip(grid.ys, grid.ys[1:]))
+    # For each column, the first band of the cell each band's cell belongs to.
+    starts = [[0] * len(bands) for _ in columns]
+    for c, (x0, x1) in enumerate(columns):
+        for b in range(1, len(bands)):
+            starts[c][b] = b if _opens(grid, bands[b][0], x0, x1, s) else starts[c][b - 1]
     fragments = []
-    for top, bottom in zip(grid.ys, grid.ys[1:]):
-        band = [seg for seg in inside if top <= seg.ymid < bottom]
-        if not band:
-            continue
+    for b, (top, bottom) in enumerate(bands):
         drawn = _separators(grid, top, bottom, s)
         spans_table = len(drawn) == 2 < len(grid.xs)  # one merged cell across the whole table
-        cells = []
-        for x0, x1 in columns:
+        cells, own = [], []
+        for c, (x0, x1) in enumerate(columns):
             # A merged cell's text goes to the first column it spans.
             starts_cell = any(abs(x - x0) <= s.rule_snap for x in drawn)
             if not starts_cell:
                 cells.append("")
                 continue
             right = next((x for x in drawn if x > x0 + s.rule_snap), x1)
-            cells.append(cell_text((seg for seg in band if x0 <= seg.xmid < right), s.line_tolerance))
+            first, last = starts[c][b], b
+            while last + 1 < len(bands) and starts[c][last + 1] == first:
+                last += 1
+            box_top, box_bottom = bands[first][0], bands[last][1]
+            text = cell_text((seg for seg in inside if x0 <= seg.xmid < right and box_top <= seg.ymid < box_bottom),
+                             s.line_tolerance)
+            cells.append(text)
+            if first == b:
+                own.append(text)
+        if not any(t.strip() for t in own):
+            continue
+        band = [seg for seg in inside if top <= seg.ymid < bottom]
         section = is_section(cells, band, spans_table)
         fragments.append(Fragment(page.number, tuple(cells), columns, top, bottom, "regle", section=section))
     return fragments
