@@ -64,12 +64,15 @@ def _goes_on(before: str, after: str) -> bool:
     return after[0].islower() or last_word in _LINKING_WORDS or before[-1] in ",;:/(–-+&"
 
 
-def continuation(previous: Fragment | None, row: Row | None, fragment: Fragment, cells: dict[str, str]) -> str | None:
+def continuation(previous: Fragment | None, row: Row | None, fragment: Fragment, cells: dict[str, str],
+                 min_cells: int = 2) -> str | None:
     """Why `fragment` continues `row` across a page break ('' when certain), or None if it does not.
 
     Only the first data fragment of a page can, when the previous one ended its page. Certain when
     the synergy cell is empty (a name is never missing otherwise); likely when the name goes on in
-    lower case, or when cells the row had filled are now empty and some text stopped mid-sentence.
+    lower case, or when cells the row had filled are now empty and some text stopped mid-sentence
+    (unless the fragment fills fewer than `min_cells` cells: a note under the table, "Source : ...",
+    standing alone at the top of a page).
     """
     if previous is None or row is None or previous.page >= fragment.page or not previous.ends_page:
         return None
@@ -80,7 +83,8 @@ def continuation(previous: Fragment | None, row: Row | None, fragment: Fragment,
     filled_before = [c for c in CELL_COLUMNS if row.cells[c].strip()]
     emptied = [c for c in filled_before if not cells[c].strip()]
     unfinished = [c for c in filled_before if cells[c].strip() and not _SENTENCE_END.search(row.cells[c])]
-    if len(emptied) >= 2 and unfinished:
+    filled = [c for c in CELL_COLUMNS if cells[c].strip()]
+    if len(emptied) >= 2 and unfinished and len(filled) >= min_cells:
         return f"ligne supposée continuée en haut de la page {fragment.page}"
     return None
 
@@ -122,7 +126,7 @@ def assemble(fragments: list[Fragment], settings: Settings) -> Assembly:
             result.decisions.append((fragment, "ignore"))
             continue
         row = result.rows[-1] if result.rows else None
-        doubt = continuation(previous, row, fragment, cells)
+        doubt = continuation(previous, row, fragment, cells, s.extract.row_min_cells)
         if doubt is not None and row is not None:
             for c in CELL_COLUMNS:
                 row.cells[c] = "\n".join(t for t in (row.cells[c], cells[c]) if t.strip())

@@ -71,3 +71,13 @@ def test_header_synonyms_are_recognised_and_dropped():
     assert [d for _, d in result.decisions] == ["entete", "ligne"]
     assert result.rows[0].entete_derniere_colonne == "État d'avancement"
     assert result.rows[0].cells["realisation"] == "Effectif"
+
+
+def test_a_note_alone_at_the_top_of_the_next_page_is_neither_a_continuation_nor_a_row():
+    result = rows(
+        fragment(1, HEADER, 50),
+        fragment(1, ("GRH Mises à disposition de personnel", "Moyens", "Coopératif", "Ville", "DG Ville", "100%"),
+                 ends_page=True),
+        fragment(2, ("Note : les pourcentages donnent l'avancement estimé.", "", "", "", "", ""), 80),
+    )
+    assert [r.cells["synergie"] for r in result] == ["GRH Mises à disposition de personnel"]

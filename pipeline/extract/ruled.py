@@ -115,7 +115,7 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
 
     A cell merged down over several bands (no rule over its column where a band starts) holds the
     text of its whole box, given to each band it spans, as a reader sees it beside each of those
-    rows; a band whose own cells are all empty is no row."""
+    rows; a band with no text in a cell of its own (only merged-down cells reach it) is no row."""
     columns = tuple(zip(grid.xs, grid.xs[1:]))
     inside = [seg for seg in page.segments if grid.contains(seg, s.rule_snap)]
     bands = list(zip(grid.ys, grid.ys[1:]))
@@ -143,7 +143,7 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
             text = cell_text((seg for seg in inside if x0 <= seg.xmid < right and box_top <= seg.ymid < box_bottom),
                              s.line_tolerance)
             cells.append(text)
-            if first == b:
+            if first == last == b:
                 own.append(text)
         if not any(t.strip() for t in own):
             continue
