@@ -46,6 +46,33 @@ def make_corpus(folder: Path, documents: int) -> list[Path]:
     return paths
 
 
+def communes_corpus(folder: Path, communes: int, years: tuple[int, ...]) -> list[Path]:
+    """One report per commune and year, as users keep them (`<commune>/<year>/<commune>_<year>.pdf`):
+    the samples with their title line removed, so each file's commune and year come from its
+    path, and a metadata title of its own (its own hash). Every commune holds the same synergies
+    each year, so year matching pairs them all."""
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    paths = []
+    for i in range(communes):
+        for year in years:
+            writer = PdfWriter(clone_from=PdfReader(SAMPLES[(i + year) % len(SAMPLES)]))
+            page = writer.pages[0]
+            content = DecodedStreamObject()
+            content.set_data(re.sub(rb"BT.*?ET", b"", page.get_contents().get_data(), count=1, flags=re.S))
+            page[NameObject("/Contents")] = writer._add_object(content)
+            writer.add_metadata({"/Title": f"Rapport synergies {i} {year}"})
+            path = folder / f"commune_{i:03d}" / str(year) / f"commune_{i:03d}_{year}.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as fh:
+                writer.write(fh)
+            paths.append(path)
+    return paths
+
+
 def merged_report(target: Path, copies: int) -> Path:
     from pypdf import PdfWriter
 
