@@ -65,7 +65,12 @@ def _project_imports(module: Path) -> set[Path]:
 def code_fingerprint() -> str:
     """A hash of the extraction code: the modules of `pipeline/read/` and `pipeline/extract/` and,
     transitively, every project module they import (model, settings, headers ...)."""
-    todo = [m for folder in EXTRACTION_CODE for m in (PACKAGE / folder).glob("*.py")]
+    return _fingerprint(tuple(m for folder in EXTRACTION_CODE for m in (PACKAGE / folder).glob("*.py")))
+
+
+def _fingerprint(modules: tuple[Path, ...]) -> str:
+    """A hash of some modules and, transitively, of every project module they import."""
+    todo = list(modules)
     seen: set[Path] = set()
     while todo:
         module = todo.pop()
@@ -87,28 +92,57 @@ def extraction_key(settings: Settings) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def rows_fingerprint() -> str:
+    """A hash of the code from an extraction to a document's labelled rows (`pipeline/run.py`
+    and, transitively, every project module it imports)."""
+    return _fingerprint((PACKAGE / "run.py",))
+
+
+def rows_key(settings: Settings, shown: str, commune: str | None, annee: int | None) -> str:
+    """A hash of everything besides the document that shapes its labelled rows: its extraction's
+    key, the code and every setting, the vocabularies, and what names it (its path as shown, the
+    commune and year the user gave)."""
+    vocabularies = [resources.files("schemas").joinpath(name).read_text(encoding="utf-8")
+                    for name in ("vocabulaires.yaml", "domaines.yaml")]
+    material = json.dumps([extraction_key(settings), rows_fingerprint(), dataclasses.asdict(settings), vocabularies,
+                           shown, commune, annee], sort_keys=True, default=str)
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
 class ExtractionCache:
-    """Extractions stored as interim/cache/<sha256>-<parameters>.json."""
+    """Extractions stored as interim/cache/<sha256>-<parameters>.json, and each document's labelled
+    rows beside them (<sha256>-<parameters>.lignes.json, `pipeline.run.Prepared`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def path(self, sha256: str, key: str) -> Path:
-        return self.folder / f"{sha256}-{key}.json"
+    def path(self, sha256: str, key: str, kind: str = "") -> Path:
+        return self.folder / f"{sha256}-{key}{kind}.json"
 
-    def get(self, sha256: str, key: str) -> Extraction | None:
-        path = self.path(sha256, key)
+    def _read(self, path: Path, parse):
         try:
             checksum, _, payload = path.read_text(encoding="utf-8").partition("\n")
             if hashlib.sha256(payload.encode()).hexdigest() != checksum:
                 raise ValueError("contenu altéré")
-            return from_json(payload)
+            return parse(payload)
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError, OSError):
             path.unlink(missing_ok=True)  # damaged: rebuilt by the caller
             return None
 
+    def _write(self, path: Path, payload: str) -> None:
+        write_text(f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}", path)
+
+    def get(self, sha256: str, key: str) -> Extraction | None:
+        return self._read(self.path(sha256, key), from_json)
+
     def put(self, sha256: str, key: str, extraction: Extraction) -> None:
-        payload = to_json(extraction)
-        write_text(f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}", self.path(sha256, key))
+        self._write(self.path(sha256, key), to_json(extraction))
+
+    def get_rows(self, sha256: str, key: str) -> dict | None:
+        return self._read(self.path(sha256, key, ".lignes"), json.loads)
+
+    def put_rows(self, sha256: str, key: str, rows: dict) -> None:
+        self._write(self.path(sha256, key, ".lignes"), json.dumps(rows, ensure_ascii=False))

@@ -105,14 +105,18 @@ def choisir(synergie: str, objectif: str = "", realisation: str = "", s: Domaine
     return _choisir(synergie or "", objectif or "", realisation or "", tax or taxonomie(), s, ns)
 
 
-def assign_domaines(frame: pd.DataFrame, s: DomaineSettings, ns: NormaliseSettings,
-                    tax: Taxonomie | None = None) -> pd.DataFrame:
-    """The table with `domaine` filled; a row whose domain is unclear is flagged with why.
-    Assigning twice gives the same table (a reason is appended once)."""
+def find_domaines(frame: pd.DataFrame, s: DomaineSettings, ns: NormaliseSettings,
+                  tax: Taxonomie | None = None) -> list[Choix]:
+    """Each row's domain, from its name, objective and achievement."""
     tax = tax or taxonomie()
+    columns = [frame[c].fillna("").astype(str) for c in ("synergie", "objectif", "realisation")]
+    return [choisir(n, o, r, s, ns, tax) for n, o, r in zip(*columns)]
+
+
+def with_domaines(frame: pd.DataFrame, choices: list[Choix]) -> pd.DataFrame:
+    """The table with `domaine` set; a row whose domain is unclear is flagged with why (the reason
+    appended once)."""
     out = frame.copy()
-    columns = [out[c].fillna("").astype(str) for c in ("synergie", "objectif", "realisation")]
-    choices = [choisir(n, o, r, s, ns, tax) for n, o, r in zip(*columns)]
     out[COLONNE] = pd.Series([c.domaine for c in choices], index=out.index, dtype=str)
     motifs = []
     for existing, choice in zip(out["motifs_verification"].fillna("").astype(str), choices):
@@ -123,3 +127,10 @@ def assign_domaines(frame: pd.DataFrame, s: DomaineSettings, ns: NormaliseSettin
     out["motifs_verification"] = pd.Series(motifs, index=out.index, dtype=str)
     out["a_verifier"] = out["a_verifier"].fillna(False).astype(bool) | (out["motifs_verification"] != "")
     return out
+
+
+def assign_domaines(frame: pd.DataFrame, s: DomaineSettings, ns: NormaliseSettings,
+                    tax: Taxonomie | None = None) -> pd.DataFrame:
+    """The table with `domaine` filled; a row whose domain is unclear is flagged with why.
+    Assigning twice gives the same table (a reason is appended once)."""
+    return with_domaines(frame, find_domaines(frame, s, ns, tax))

@@ -36,15 +36,21 @@ class Document:
     sha256: str
     commune: str
     annee: int | None
-    rows: pd.DataFrame  # its contract rows (cells and strategie)
+    strategies: frozenset[str]  # how its rows were read
+    texte: str  # its cleaned cells as one folded text (`content`)
     scanned: bool  # some page read by OCR
+
+    @staticmethod
+    def of(fichier: str, sha256: str, commune: str, annee: int | None, rows: pd.DataFrame, scanned: bool) -> Document:
+        """A document from its contract rows (cells and strategie)."""
+        return Document(fichier, sha256, commune, annee, frozenset(rows["strategie"]), content(rows), scanned)
 
     @property
     def rank(self) -> int:
         """0: read in its own structure; 1: a text PDF's geometry; 2: a scan."""
         if self.scanned:
             return SCAN_RANK
-        return 0 if set(self.rows["strategie"]) <= STRUCTURED else 1
+        return 0 if self.strategies <= STRUCTURED else 1
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def one_report_each(documents: list[Document], settings: DuplicateSettings
     for members in groups.values():
         # Most reliable first: each later member either repeats a kept one or is a report of its own.
         members = sorted(members, key=lambda i: (documents[i].rank, documents[i].fichier))
-        texts = {i: content(documents[i].rows) for i in members} if len(members) > 1 else {}
+        texts = {i: documents[i].texte for i in members}
         kept: list[int] = []
         for i in members:
             # The cutoff lets rapidfuzz stop early on documents that cannot reach it (0 then).

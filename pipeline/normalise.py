@@ -475,29 +475,59 @@ def _motifs_existants(value: object) -> list[str]:
     return [m for m in str(value).split("|") if m] if isinstance(value, str) else []
 
 
+@dataclass
+class Labels:
+    """What the cells of some rows say once labelled, kept apart from the rows' own review notes so
+    that it can be found once per document (and cached) and merged after the corpus-wide steps."""
+
+    values: dict[str, list]     # each label column (avancement_pct included), one value per row
+    notes: list[list[str]]      # per row, the notes the labels add, after the row's own
+    empty_name: list[bool]      # per row, an empty name: "synergie vide" goes before every note
+
+    @staticmethod
+    def concat(parts: list[Labels]) -> Labels:
+        return Labels({c: [v for p in parts for v in p.values[c]] for c in (parts[0].values if parts else {})},
+                      [n for p in parts for n in p.notes], [e for p in parts for e in p.empty_name])
+
+
+def find_labels(frame: pd.DataFrame, settings: NormaliseSettings, vocab: Vocabulaire | None = None) -> Labels:
+    """The labels of every row's cells and the notes they add (pure: the frame is not changed)."""
+    vocab = vocab or vocabulaire()
+    values: dict[str, list] = {}
+    notes: list[list[str]] = [[] for _ in range(len(frame))]
+    for column, colonne in vocab.colonnes.items():
+        texts = frame[colonne.source].fillna("").astype(str)
+        cache = {t: label(column, t, settings, vocab) for t in texts.unique()}
+        matches = [cache[t] for t in texts]
+        values[column] = [m.label for m in matches]
+        if colonne.pourcentages:
+            values["avancement_pct"] = [m.avancement for m in matches]
+        for row_notes, m in zip(notes, matches):
+            row_notes.extend(m.motifs)
+    empty = [not fold(synergie) for synergie in frame["synergie"].fillna("").astype(str)]
+    return Labels(values, notes, empty)
+
+
+def with_labels(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """The frame with its labels and avancement_pct set and their notes merged into its review
+    flags. The row's own notes are kept; new ones are appended once each, so labelling twice
+    gives the same frame."""
+    out = frame.copy()
+    for column, values in labels.values.items():
+        out[column] = pd.array(values, dtype="Int64") if column == "avancement_pct" else values
+    existing = out.get("motifs_verification", pd.Series([""] * len(out)))
+    joined = ["|".join(dict.fromkeys(["synergie vide"] * empty + _motifs_existants(own) + added))
+              for own, added, empty in zip(existing, labels.notes, labels.empty_name)]
+    before = out["a_verifier"].fillna(False).astype(bool) if "a_verifier" in out else False
+    out["motifs_verification"] = pd.Series(joined, index=out.index, dtype=str)
+    out["a_verifier"] = (out["motifs_verification"] != "") | before
+    return out
+
+
 def normalise(frame: pd.DataFrame, settings: NormaliseSettings, vocab: Vocabulaire | None = None) -> pd.DataFrame:
     """The frame with its labels, avancement_pct and review flags filled.
 
     Doubts already noted (the assembler's) are kept; new ones are appended once each, so
     normalising twice gives the same frame.
     """
-    vocab = vocab or vocabulaire()
-    out = frame.copy()
-    notes = [_motifs_existants(v) for v in out.get("motifs_verification", pd.Series([""] * len(out)))]
-    for column, colonne in vocab.colonnes.items():
-        texts = out[colonne.source].fillna("").astype(str)
-        cache = {t: label(column, t, settings, vocab) for t in texts.unique()}
-        matches = [cache[t] for t in texts]
-        out[column] = [m.label for m in matches]
-        if colonne.pourcentages:
-            out["avancement_pct"] = pd.array([m.avancement for m in matches], dtype="Int64")
-        for row_notes, m in zip(notes, matches):
-            row_notes.extend(m.motifs)
-    for row_notes, synergie in zip(notes, out["synergie"].fillna("").astype(str)):
-        if not fold(synergie):
-            row_notes.insert(0, "synergie vide")
-    joined = ["|".join(dict.fromkeys(n)) for n in notes]
-    before = out["a_verifier"].fillna(False).astype(bool) if "a_verifier" in out else False
-    out["motifs_verification"] = pd.Series(joined, index=out.index, dtype=str)
-    out["a_verifier"] = (out["motifs_verification"] != "") | before
-    return out
+    return with_labels(frame, find_labels(frame, settings, vocab))

@@ -11,6 +11,7 @@ reported in the rejects and never stops the others.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,23 +19,25 @@ import pandas as pd
 
 from . import registry
 from .assemble import Assembly, assemble
-from .cache import ExtractionCache, extraction_key
+from .cache import ExtractionCache, extraction_key, rows_key
 from .clean import clean_row, document_words
 from .corrections import apply_corrections, empty_corrections, empty_pending
-from .domaine import assign_domaines
-from .duplicates import Document, Duplicate, one_report_each
+from .domaine import Choix, find_domaines, with_domaines
+from .duplicates import Document, Duplicate, content, one_report_each
 from .fiches import fiches
 from .discover import Reject, find_documents, shown_path, why
 from .identify import identify
 from .ids import synergy_id
-from .model import EXTENT_COLUMNS, LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
-from .normalise import normalise
+from .model import CELL_COLUMNS, EXTENT_COLUMNS, LABEL_COLUMNS, OUTPUT_COLUMNS, Extraction, Row, ScanSummary
+from .normalise import Labels, find_labels, with_labels
 from .read import DOCUMENT_SUFFIXES, DocumentError
 from .read.tagged import STRATEGY as TAGGED
 from .rubriques import fill_rubriques
 from .settings import OcrSettings, Settings
 from .validate import validate
 from .worker import Read, hash_file, read_documents
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -89,14 +92,58 @@ def extract_documents(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[tuple[Source, Extraction]], list[Reject]]:
-    """Every document's extraction, in input order, from the cache or read anew.
+    """Every document's extraction, in input order, from the cache or read anew."""
+    key = extraction_key(settings)
+
+    def cached(source: Source) -> Extraction | None:
+        return cache.get(source.sha256, key) if cache else None
+
+    return _each_document(inputs, settings, cache, jobs, progress, cached, lambda source, extraction: extraction)
+
+
+def prepare_documents(
+    inputs: list[Path],
+    settings: Settings,
+    commune: str | None = None,
+    annee: int | None = None,
+    cache: ExtractionCache | None = None,
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[tuple[Source, Prepared]], list[Reject]]:
+    """Every document prepared (`prepare`), in input order: from the cache of prepared documents,
+    else from its cached extraction, else read anew. Each is prepared as soon as it is read and
+    its extraction let go, so memory does not grow with the corpus."""
+    key = extraction_key(settings)
+
+    def keep(source: Source, extraction: Extraction) -> Prepared:
+        prepared = prepare(source, extraction, settings, commune, annee)
+        if cache:
+            cache.put_rows(source.sha256, rows_key(settings, source.shown, commune, annee), prepared.to_json())
+        return prepared
+
+    def cached(source: Source) -> Prepared | None:
+        if cache is None:
+            return None
+        found = cache.get_rows(source.sha256, rows_key(settings, source.shown, commune, annee))
+        if found is not None:
+            return Prepared.from_json(found)
+        extraction = cache.get(source.sha256, key)
+        return None if extraction is None else keep(source, extraction)
+
+    return _each_document(inputs, settings, cache, jobs, progress, cached, keep)
+
+
+def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jobs: int,
+                   progress: Callable[[str], None] | None, cached: Callable[[Source], T | None],
+                   keep: Callable[[Source, Extraction], T]) -> tuple[list[tuple[Source, T]], list[Reject]]:
+    """What `cached` finds for each document, else what `keep` makes of its extraction once read.
 
     Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
     by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
     paths, rejects = find_documents(inputs, DOCUMENT_SUFFIXES)
     key = extraction_key(settings)
     shown = [shown_path(path) for path in paths]
-    results: dict[int, Read | str] = {}
+    results: dict[int, tuple[Source, T] | str] = {}
     for i, path in enumerate(paths):
         if cache is None:
             continue
@@ -107,31 +154,36 @@ def extract_documents(
         except OSError as err:
             results[i] = why(err)
         else:
-            cached = cache.get(sha256, key)
-            if cached is None:
+            source = Source(path, shown[i], sha256)
+            found = cached(source)
+            if found is None:
                 continue
-            results[i] = Read(sha256, cached)
+            results[i] = (source, found)
         if progress:
             progress(shown[i])
     todo = [i for i in range(len(paths)) if i not in results]
 
     def done(number: int, outcome: Read | str) -> None:
         i = todo[number]
-        results[i] = outcome
-        if cache and isinstance(outcome, Read):
-            cache.put(outcome.sha256, key, outcome.extraction)
+        if isinstance(outcome, Read):
+            if cache:
+                cache.put(outcome.sha256, key, outcome.extraction)
+            source = Source(paths[i], shown[i], outcome.sha256)
+            results[i] = (source, keep(source, outcome.extraction))
+        else:
+            results[i] = outcome
         if progress:
             progress(shown[i])
 
     read_documents([paths[i] for i in todo], settings, jobs, done)
-    extracted = []
-    for i, path in enumerate(paths):
+    found = []
+    for i in range(len(paths)):
         outcome = results[i]
         if isinstance(outcome, str):
             rejects.append(Reject(shown[i], outcome))
         else:
-            extracted.append((Source(path, shown[i], outcome.sha256), outcome.extraction))
-    return extracted, rejects
+            found.append(outcome)
+    return found, rejects
 
 
 def ocr_doubts(row: Row, scans: dict[int, ScanSummary], s: OcrSettings) -> list[str]:
@@ -166,35 +218,40 @@ def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     return assembly
 
 
+def document_columns(assembly: Assembly, source: Source, commune: str, annee: int | None) -> dict[str, list]:
+    """The contract's columns for one document's rows, with their provenance (labels still empty)."""
+    strategies = {f.page: f.strategy for f, decision in assembly.decisions if decision != "ignore"}
+    n = len(assembly.rows)
+    rows = assembly.rows
+    columns: dict[str, list] = {
+        "commune": [commune] * n,
+        "annee": [annee] * n,
+        "fichier_source": [source.shown] * n,
+        "empreinte_source": [source.sha256] * n,
+        "page_debut": [row.page_debut for row in rows],
+        "page_fin": [row.page_fin for row in rows],
+        "ligne": list(range(1, n + 1)),
+        "id_synergie": [synergy_id(commune, row.cells["synergie"]) for row in rows],
+        "rubrique": [row.rubrique for row in rows],
+        "ligne_source": [row.ligne_source for row in rows],
+        **{c: [row.cells[c] for row in rows] for c in CELL_COLUMNS},
+        **{c: [""] * n for c in LABEL_COLUMNS},
+        "avancement_pct": [None] * n,
+        "a_verifier": [bool(row.doutes) for row in rows],
+        "motifs_verification": ["|".join(row.doutes) for row in rows],
+        "entete_derniere_colonne": [row.entete_derniere_colonne for row in rows],
+        "strategie": [strategies.get(row.page_debut, "") for row in rows],
+        "domaine": [""] * n,
+        "haut_debut": [row.haut for row in rows],
+        "bas_fin": [row.bas for row in rows],
+        "corrige": [""] * n,
+    }
+    return {c: columns[c] for c in OUTPUT_COLUMNS}
+
+
 def document_frame(assembly: Assembly, source: Source, commune: str, annee: int | None) -> pd.DataFrame:
     """The contract's columns for one document's rows, with their provenance."""
-    strategies = {f.page: f.strategy for f, decision in assembly.decisions if decision != "ignore"}
-    records = []
-    for number, row in enumerate(assembly.rows, start=1):
-        records.append({
-            "commune": commune,
-            "annee": annee,
-            "fichier_source": source.shown,
-            "empreinte_source": source.sha256,
-            "page_debut": row.page_debut,
-            "page_fin": row.page_fin,
-            "ligne": number,
-            "id_synergie": synergy_id(commune, row.cells["synergie"]),
-            "rubrique": row.rubrique,
-            "ligne_source": row.ligne_source,
-            **row.cells,
-            **dict.fromkeys(LABEL_COLUMNS, ""),
-            "avancement_pct": None,
-            "a_verifier": bool(row.doutes),
-            "motifs_verification": "|".join(row.doutes),
-            "entete_derniere_colonne": row.entete_derniere_colonne,
-            "strategie": strategies.get(row.page_debut, ""),
-            "domaine": "",
-            "haut_debut": row.haut,
-            "bas_fin": row.bas,
-            "corrige": "",
-        })
-    return typed(pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS)))
+    return typed(pd.DataFrame(document_columns(assembly, source, commune, annee), columns=list(OUTPUT_COLUMNS)))
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -215,43 +272,104 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@dataclass
+class Prepared:
+    """One document taken as far as it goes alone: its rows assembled, cleaned and labelled, what
+    the duplicate check needs, and its report. Kept in the cache beside its extraction (plain
+    JSON), so that a run over a cached corpus reads neither the documents nor their extractions
+    and only does the corpus-wide steps."""
+
+    reject: str  # why it holds no synergy table; "" when it has rows
+    document: Document | None
+    report: DocumentReport | None
+    columns: dict[str, list]  # the contract's columns before the corpus-wide steps, untyped
+    labels: Labels | None
+    domaines: list[Choix]
+
+    def to_json(self) -> dict:
+        if self.reject:
+            return {"reject": self.reject}
+        d, r = self.document, self.report
+        return {"reject": "", "columns": self.columns,
+                "document": [d.fichier, d.sha256, d.commune, d.annee, sorted(d.strategies), d.texte, d.scanned],
+                "report": [r.fichier, r.pages, r.lignes, r.avertissements, r.balise, list(r.remarques)],
+                "labels": [self.labels.values, self.labels.notes, self.labels.empty_name],
+                "domaines": [[c.domaine, c.motif] for c in self.domaines]}
+
+    @staticmethod
+    def from_json(data: dict) -> Prepared:
+        if data["reject"]:
+            return Prepared(data["reject"], None, None, {}, None, [])
+        fichier, sha256, commune, annee, strategies, texte, scanned = data["document"]
+        name, pages, lignes, warnings, balise, remarques = data["report"]
+        return Prepared("", Document(fichier, sha256, commune, annee, frozenset(strategies), texte, scanned),
+                        DocumentReport(name, pages, lignes, warnings, balise=balise, remarques=tuple(remarques)),
+                        data["columns"], Labels(*data["labels"]), [Choix(*c) for c in data["domaines"]])
+
+
+def prepare(source: Source, extraction: Extraction, settings: Settings, commune: str | None = None,
+            annee: int | None = None) -> Prepared:
+    """One document's rows assembled, cleaned and labelled (pure)."""
+    assembly = synergy_rows(extraction, settings)
+    if not assembly.rows:
+        return Prepared("aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)", None, None, {}, None, [])
+    found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
+    columns = document_columns(assembly, source, commune or found_commune, annee or found_year)
+    frame = typed(pd.DataFrame(columns, columns=list(OUTPUT_COLUMNS)))
+    warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
+    document = Document.of(source.shown, source.sha256, frame["commune"].iat[0], annee or found_year, frame,
+                           bool(extraction.scans))
+    tagged = any(f.strategy == TAGGED for f in extraction.fragments)
+    report = DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
+                            remarques=extraction.notes)
+    return Prepared("", document, report, columns, find_labels(frame, settings.normalise),
+                    find_domaines(frame, settings.domaine, settings.normalise))
+
+
 def assemble_documents(
     extracted: list[tuple[Source, Extraction]], settings: Settings, commune: str | None = None,
     annee: int | None = None, registre: pd.DataFrame | None = None,
 ) -> Assembled:
-    """All documents' rows in one table, one report per commune and year, ids from the registry."""
-    documents, reports, rejects = [], {}, []
-    for source, extraction in extracted:
-        assembly = synergy_rows(extraction, settings)
-        if not assembly.rows:
-            rejects.append(Reject(source.shown, "aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)"))
-            continue
-        found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
-        frame = document_frame(assembly, source, commune or found_commune, annee or found_year)
-        warnings = [f"page {r.page_debut}: {d}" for r in assembly.rows for d in r.doutes]
-        documents.append(Document(source.shown, source.sha256, frame["commune"].iat[0],
-                                  annee or found_year, frame, bool(extraction.scans)))
-        tagged = any(f.strategy == TAGGED for f in extraction.fragments)
-        reports[source.shown] = DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
-                                               remarques=extraction.notes)
-    kept, doublons, conflits = one_report_each(documents, settings.doublons)
-    frames = [flag_conflicts(d.rows, conflits) for d in kept]
-    table = pd.concat(frames, ignore_index=True) if frames else typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS)))
+    """All documents' rows in one table, one report per commune and year, ids from the registry
+    (labels not yet merged: `label_table`)."""
+    prepared = [(source, prepare(source, extraction, settings, commune, annee)) for source, extraction in extracted]
+    assembled, _ = corpus_table(prepared, settings, registre)
+    return assembled
+
+
+def corpus_table(prepared: list[tuple[Source, Prepared]], settings: Settings, registre: pd.DataFrame | None = None
+                 ) -> tuple[Assembled, tuple[Labels, list[Choix]] | None]:
+    """The corpus-wide steps over prepared documents: one report per commune and year, the kept
+    documents' rows in one table (built once, column by column), conflicts flagged, ids from the
+    registry; and the kept rows' labels, to merge with `with_found_labels`."""
+    rejects = [Reject(source.shown, p.reject) for source, p in prepared if p.reject]
+    documents = [p for _, p in prepared if not p.reject]
+    kept_documents, doublons, conflits = one_report_each([p.document for p in documents], settings.doublons)
+    kept_files = {d.fichier for d in kept_documents}
+    kept = [p for p in documents if p.document.fichier in kept_files]
+    if kept:
+        table = typed(pd.DataFrame({c: [v for p in kept for v in p.columns[c]] for c in OUTPUT_COLUMNS},
+                                   columns=list(OUTPUT_COLUMNS)))
+        labels = Labels.concat([p.labels for p in kept]), [c for p in kept for c in p.domaines]
+    else:
+        table, labels = typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS))), None
+    table = flag_conflicts(table, conflits)
     # A synergy keeps the id it was first given, in this run or an earlier one, reworded or not.
     table, registre = registry.assign_ids(table, registry.empty() if registre is None else registre, settings.diff)
-    return Assembled(table, [reports[d.fichier] for d in kept], rejects, doublons, conflits, registre)
+    return Assembled(table, [p.report for p in kept], rejects, doublons, conflits, registre), labels
 
 
-def flag_conflicts(rows: pd.DataFrame, conflits: list[list[str]]) -> pd.DataFrame:
-    """A document's rows, flagged when another file holds a different report of its commune and year."""
-    fichier = rows["fichier_source"].iat[0]
-    others = next((sorted(set(group) - {fichier}) for group in conflits if fichier in group), [])
-    if not others:
-        return rows
-    motif = "autre rapport pour la même commune et la même année : " + ", ".join(others)
-    out = rows.copy()
-    out["motifs_verification"] = [f"{m}|{motif}" if m else motif for m in out["motifs_verification"]]
-    out["a_verifier"] = True
+def flag_conflicts(table: pd.DataFrame, conflits: list[list[str]]) -> pd.DataFrame:
+    """The rows, flagged when another file holds a different report of their commune and year."""
+    motif_of = {fichier: "autre rapport pour la même commune et la même année : " + ", ".join(sorted(set(group) - {fichier}))
+                for group in conflits for fichier in group}
+    if not motif_of:
+        return table
+    out = table.copy()
+    motifs = [motif_of.get(f) for f in out["fichier_source"]]
+    out["motifs_verification"] = [m if motif is None else f"{m}|{motif}" if m else motif
+                                  for m, motif in zip(out["motifs_verification"], motifs)]
+    out["a_verifier"] = out["a_verifier"] | pd.Series([m is not None for m in motifs], index=out.index)
     return out
 
 
@@ -259,14 +377,26 @@ def normalise_and_validate(table: pd.DataFrame, settings: Settings, corrections:
                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Labels, domains and review flags, people's corrections, then the contract's checks
     (corrected values too): the final table, its failures, and the corrections left pending."""
-    corrected, pending = apply_corrections(label_table(table, settings),
-                                           empty_corrections() if corrections is None else corrections)
+    return corrected_and_validated(label_table(table, settings), corrections)
+
+
+def corrected_and_validated(labelled: pd.DataFrame, corrections: pd.DataFrame | None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    corrected, pending = apply_corrections(labelled, empty_corrections() if corrections is None else corrections)
     return (*validate(corrected), pending)
 
 
 def label_table(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The controlled labels, then each synergy's domain (both add review notes)."""
-    return assign_domaines(normalise(table, settings.normalise), settings.domaine, settings.normalise)
+    return with_found_labels(table, (find_labels(table, settings.normalise),
+                                     find_domaines(table, settings.domaine, settings.normalise)))
+
+
+def with_found_labels(table: pd.DataFrame, found: tuple[Labels, list[Choix]]) -> pd.DataFrame:
+    """The labels found in the rows' cells (by document, maybe from the cache) merged into the
+    table once the corpus-wide steps have added their notes: the labels' notes come after them."""
+    labels, domaines = found
+    return with_domaines(with_labels(table, labels), domaines)
 
 
 def count_reviews(reports: list[DocumentReport], table: pd.DataFrame, failures: pd.DataFrame) -> None:
@@ -289,9 +419,10 @@ def run(
     registre: pd.DataFrame | None = None,
     corrections: pd.DataFrame | None = None,
 ) -> RunResult:
-    extracted, rejects = extract_documents(inputs, settings, cache, jobs, progress)
-    assembled = assemble_documents(extracted, settings, commune, annee, registre)
-    table, failures, pending = normalise_and_validate(assembled.table, settings, corrections)
+    prepared, rejects = prepare_documents(inputs, settings, commune, annee, cache, jobs, progress)
+    assembled, found = corpus_table(prepared, settings, registre)
+    labelled = label_table(assembled.table, settings) if found is None else with_found_labels(assembled.table, found)
+    table, failures, pending = corrected_and_validated(labelled, corrections)
     count_reviews(assembled.documents, table, failures)
     return RunResult(table, assembled.documents, rejects + assembled.rejects, failures,
                      assembled.doublons, assembled.conflits, assembled.registre, pending)

@@ -1,6 +1,7 @@
 """One report per commune and year: copies and other formats of a report are counted once."""
 
 import shutil
+from dataclasses import replace
 import subprocess
 import sys
 
@@ -78,8 +79,8 @@ def mons_2020_documents():
     settings = Settings()
     extracted, rejects = extract_documents([MONS / "2020"], settings, ExtractionCache(ROOT / "interim" / "cache"))
     assert not rejects
-    return [Document(source.shown, source.sha256, "Mons", 2020,
-                     document_frame(synergy_rows(extraction, settings), source, "Mons", 2020), bool(extraction.scans))
+    return [Document.of(source.shown, source.sha256, "Mons", 2020,
+                        document_frame(synergy_rows(extraction, settings), source, "Mons", 2020), bool(extraction.scans))
             for source, extraction in extracted]
 
 
@@ -99,7 +100,7 @@ def test_the_most_reliable_reading_is_kept(mons_2020_documents):
 def test_the_same_report_in_another_year_or_commune_is_not_a_duplicate(mons_2020_documents):
     docx = next(d for d in mons_2020_documents if d.fichier.endswith(".docx"))
     pdf = next(d for d in mons_2020_documents if d.fichier.endswith("regle.pdf"))
-    later = Document(pdf.fichier, pdf.sha256 + "x", "Mons", 2021, pdf.rows, False)
-    elsewhere = Document(pdf.fichier, pdf.sha256 + "y", "Namur", 2020, pdf.rows, False)
+    later = replace(pdf, sha256=pdf.sha256 + "x", annee=2021, scanned=False)
+    elsewhere = replace(pdf, sha256=pdf.sha256 + "y", commune="Namur", scanned=False)
     kept, duplicates, _ = one_report_each([docx, later, elsewhere], DuplicateSettings())
     assert len(kept) == 3 and not duplicates
