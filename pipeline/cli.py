@@ -14,26 +14,23 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.exceptions import Abort
 
-from . import export, francais, publish, registry, stages
-from .duplicates import duplicates_frame
-from .assemble import assemble
-from .cache import ExtractionCache
+from . import francais, publish
 from .discover import why
-from .corrections import CorrectionsError, append_corrections, read_corrections
-from .extract import extract_fragments
-from .read import OFFICE_READERS, SHEET_READERS, DocumentError
 from .printable import escaped
-from .read.pdf import read_pdf
-from .run import run as run_pipeline
 from .settings import ParamsError, Settings
-from .stages import write_outputs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Each command imports what it needs when it runs: `synergies --help` loads neither pandas nor
+# the readers, and `run` never loads what only `debug` or `revue` use.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Rapports de synergies commune–CPAS → tableau propre.",
                   context_settings={"help_option_names": ["--help", "-h"]}, pretty_exceptions_enable=False)
@@ -86,6 +83,8 @@ def progress_reporter():
     if not err.is_terminal:
         yield lambda name: say(f"lu : {name}")
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                   transient=True) as bar:
         task = bar.add_task("Lecture des documents", total=None)
@@ -107,6 +106,14 @@ def run(
     corrections: Path = CORRECTIONS_OPTION,
 ) -> None:
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet / .xlsx dans OUT."""
+    from . import registry
+    from .cache import ExtractionCache
+    from .corrections import CorrectionsError, read_corrections
+    from .duplicates import duplicates_frame
+    from .read import OFFICE_READERS, SHEET_READERS
+    from .run import run as run_pipeline
+    from .stages import write_outputs
+
     missing = [path for path in inputs if not path.exists()]
     if missing:  # a mistyped path must not replace the previous results by an empty table
         say(f"{missing[0]} : fichier ou dossier introuvable ; rien n'a été écrit.")
@@ -197,6 +204,8 @@ def etape_extract(inputs: list[Path], interim: Path = typer.Option(Path("interim
                   params: Optional[Path] = PARAMS_OPTION,
                   jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j")) -> None:
     """Lire les documents (cache par document) et écrire interim/extraits.json."""
+    from . import stages
+
     stages.stage_extract(inputs, interim, load_settings(params), max(1, jobs))
 
 
@@ -204,12 +213,16 @@ def etape_extract(inputs: list[Path], interim: Path = typer.Option(Path("interim
 def etape_assemble(interim: Path = typer.Option(Path("interim"), "--interim"), params: Optional[Path] = PARAMS_OPTION,
                    registre: Path = REGISTRY_OPTION) -> None:
     """Des fragments aux lignes : interim/lignes.parquet, rejets.csv, doublons.csv ; registre étendu."""
+    from . import stages
+
     stages.stage_assemble(interim, load_settings(params), registre)
 
 
 @etape.command("normalise")
 def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Libellés normalisés et motifs de vérification : interim/normalisees.parquet."""
+    from . import stages
+
     stages.stage_normalise(interim, load_settings(params))
 
 
@@ -217,6 +230,9 @@ def etape_normalise(interim: Path = typer.Option(Path("interim"), "--interim"), 
 def etape_corrections(interim: Path = typer.Option(Path("interim"), "--interim"),
                       corrections: Path = CORRECTIONS_OPTION) -> None:
     """Appliquer les corrections de la revue : interim/corrigees.parquet et interim/corrections_en_attente.csv."""
+    from . import stages
+    from .corrections import CorrectionsError
+
     try:
         stages.stage_corrections(interim, corrections)
     except CorrectionsError as error:
@@ -227,6 +243,8 @@ def etape_corrections(interim: Path = typer.Option(Path("interim"), "--interim")
 @etape.command("validate")
 def etape_validate(interim: Path = typer.Option(Path("interim"), "--interim")) -> None:
     """Contrôles du contrat (pandera) : interim/validees.parquet et interim/echecs.parquet."""
+    from . import stages
+
     stages.stage_validate(interim)
 
 
@@ -234,12 +252,16 @@ def etape_validate(interim: Path = typer.Option(Path("interim"), "--interim")) -
 def etape_export(interim: Path = typer.Option(Path("interim"), "--interim"),
                  out: Path = typer.Option(Path("output"), "--out"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Écrire output/synergies.csv, synergies.parquet, synergies.duckdb, rejects.csv et validation_report.*."""
+    from . import stages
+
     stages.stage_export(interim, out, load_settings(params))
 
 
 @etape.command("evolution")
 def etape_evolution(out: Path = typer.Option(Path("output"), "--out"), params: Optional[Path] = PARAMS_OPTION) -> None:
     """Comparer les années successives de chaque commune : output/evolution.csv, .md, .html."""
+    from . import stages
+
     stages.stage_evolution(out, load_settings(params))
 
 
@@ -251,6 +273,7 @@ def diff(
     params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Ce qui a changé d'une année à l'autre : synergies ajoutées, supprimées, modifiées."""
+    from . import stages
     from .diff import diff_tables, load_run_output
     from .diff_report import change_counts
 
@@ -272,6 +295,8 @@ def apercu(
     params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Écrire un site à ouvrir dans un navigateur : communes, années, domaines, toutes les synergies."""
+    from . import stages
+
     try:
         site = stages.stage_apercu(depuis, out, load_settings(params))
     except ValueError as error:
@@ -292,7 +317,12 @@ def debug(
     params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Dessiner ce qui a été détecté sur une page : cellules, lignes, en-têtes ignorées, fusions."""
+    from . import export
+    from .assemble import assemble
     from .debug import draw_detection, render_page
+    from .extract import extract_fragments
+    from .read import DocumentError
+    from .read.pdf import read_pdf
 
     settings = load_settings(params)
     try:
@@ -328,6 +358,8 @@ def revue(
     """Revoir les lignes à vérifier dans Excel et garder les décisions d'une exécution à l'autre."""
     from datetime import date
 
+    from . import export
+    from .corrections import CorrectionsError, append_corrections, read_corrections
     from .diff import load_run_output
     from .normalise import vocabulaire
     from .propositions import propositions as find_propositions, propositions_yaml
@@ -389,6 +421,8 @@ def score(
 
 def _read_cells(path: Path, extra: tuple[str, ...]) -> pd.DataFrame:
     """A CSV holding the six cell columns (and `extra`), or a UserError saying what is wrong."""
+    import pandas as pd
+
     from .model import CELL_COLUMNS
 
     try:

@@ -19,9 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .model import CELL_COLUMNS, LABEL_COLUMNS
 from .score import comparable
@@ -195,6 +192,11 @@ def assign(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, n_old: int, n
     """
     if len(rows) == 0:
         return []
+    # scipy is imported here, when there is something to pair: it is most of a small run's start-up.
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(rows)), (rows, cols + n_old)), shape=(n_old + n_new, n_old + n_new))
     _, group = connected_components(graph, directed=False)
     edge_group = group[rows]
@@ -233,13 +235,21 @@ def _pairs_in_commune(old: Keys, new: Keys, old_rows: np.ndarray, new_rows: np.n
             for i, j, s in assign(rows, cols, scores, len(old_rows), len(new_rows))]
 
 
+def _positions(values: np.ndarray) -> dict[object, np.ndarray]:
+    """Each distinct value's positions (ascending), values in order of first appearance. One sort
+    for the whole column: comparing the column with each value in turn is quadratic."""
+    codes, uniques = pd.factorize(values)
+    order = np.argsort(codes, kind="stable")
+    return dict(zip(uniques, np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)))
+
+
 def match_keyed(old: Keys, new: Keys, settings: DiffSettings) -> pd.DataFrame:
     """`match_synergies` on the keys of both tables."""
     pairs: list[tuple[int, int, float]] = []
-    for commune in pd.unique(new["commune"]):
-        old_rows = np.flatnonzero(old["commune"] == commune)
-        new_rows = np.flatnonzero(new["commune"] == commune)
-        pairs += _pairs_in_commune(old, new, old_rows, new_rows, settings)
+    old_by_commune = _positions(old["commune"])
+    nowhere = np.zeros(0, dtype=int)
+    for commune, new_rows in _positions(new["commune"]).items():
+        pairs += _pairs_in_commune(old, new, old_by_commune.get(commune, nowhere), new_rows, settings)
     result = pd.DataFrame(pairs, columns=["avant", "apres", "score"]).astype({"avant": int, "apres": int, "score": float})
     return result.sort_values("apres", kind="stable", ignore_index=True)
 
@@ -277,11 +287,10 @@ def carried_ids(table: pd.DataFrame, settings: DiffSettings) -> tuple[np.ndarray
     scores = np.full(len(text), np.nan)
     years = text["annee"].to_numpy(dtype=float, na_value=np.nan)
     documents = text["fichier_source"].to_numpy(dtype=object)
-    for commune in pd.unique(keys["commune"]):
-        in_commune = keys["commune"] == commune
+    for in_commune in _positions(keys["commune"]).values():
         known: dict[str, int] = {}  # id -> position of its latest version
-        for year in np.unique(years[in_commune & ~np.isnan(years)]):
-            in_year = np.flatnonzero(in_commune & (years == year))
+        for year in np.unique(years[in_commune][~np.isnan(years[in_commune])]):
+            in_year = in_commune[years[in_commune] == year]
             latest: dict[str, int] = {}
             for document in pd.unique(documents[in_year]):
                 rows = in_year[documents[in_year] == document]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -40,31 +40,41 @@ def _value(value):
 
 
 def _add_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+    """One sheet, streamed (a write-only workbook): the widths are known before the first row."""
     sheet = book.create_sheet(title)
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
+    rows = [[_value(v) for v in values] for values in frame.itertuples(index=False, name=None)]
     widths = [len(str(c)) for c in frame.columns]
-    for values in frame.itertuples(index=False, name=None):
-        row = [_value(v) for v in values]
-        sheet.append(row)
+    for row in rows:
         for i, v in enumerate(row):
-            widths[i] = max(widths[i], len(str(v)) if v is not None else 0)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-                cell.alignment = wrap
+            if v is not None:
+                widths[i] = max(widths[i], len(str(v)))
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width, MIN_WIDTH), MAX_WIDTH) + 2
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(frame.columns), 1))}{len(rows) + 1}"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def cell(value, **style) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet, value=value)
+        for name, v in style.items():
+            setattr(c, name, v)
+        return c
+
+    sheet.append([cell(str(c), font=bold) for c in frame.columns])
+    for row in rows:
+        out = []
+        for v in row:
+            if isinstance(v, str):
+                c = cell(v, alignment=wrap)
+                c.data_type = "s"  # never a formula, whatever the text starts with
+                out.append(c)
+            else:
+                out.append(v)
+        sheet.append(out)
 
 
 def workbook(table: pd.DataFrame, rejects: pd.DataFrame) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     _add_sheet(book, "synergies", table)
     _add_sheet(book, "a_verifier", table[table["a_verifier"].astype(bool)] if len(table) else table)
     _add_sheet(book, "rejets", rejects)

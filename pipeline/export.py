@@ -14,9 +14,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas and pyarrow are imported by the writers that need them (start-up time)
+    import pandas as pd
 
 
 def umask_mode(mode: int = 0o666) -> int:
@@ -64,6 +65,8 @@ def write_csv(frame: pd.DataFrame, target: Path) -> None:
 def with_nulls(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns with null where the CSV has an empty cell: empty means unknown, and Parquet
     and DuckDB readers expect unknown as null (`statut_norm IS NULL`), not as ""."""
+    import pandas as pd
+
     table = frame.copy()
     for column in table.columns:
         if pd.api.types.is_string_dtype(table[column]):
@@ -74,6 +77,9 @@ def with_nulls(frame: pd.DataFrame) -> pd.DataFrame:
 def write_parquet(frame: pd.DataFrame, target: Path) -> None:
     """Parquet with nulls for unknown values and objectifs_norm as a list of strings, as the
     contract allows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = with_nulls(frame)
     if "objectifs_norm" in table:
         table["objectifs_norm"] = [v.split("|") if isinstance(v, str) else None for v in table["objectifs_norm"]]

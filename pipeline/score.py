@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
-from scipy.optimize import linear_sum_assignment
 
 from .model import CELL_COLUMNS, LABEL_COLUMNS
 
@@ -100,6 +99,8 @@ def match_rows(output: pd.DataFrame, truth: pd.DataFrame, floor: float) -> list[
     every truth row is an invented row, not a poorly read one."""
     if output.empty or truth.empty:
         return []
+    from scipy.optimize import linear_sum_assignment  # only when scoring: `comparable` is used by every run
+
     found = output.to_dict("records")
     expected = truth.to_dict("records")
     similarity = np.array([[row_similarity(f, e) for e in expected] for f in found])
