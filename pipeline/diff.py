@@ -243,15 +243,20 @@ def _positions(values: np.ndarray) -> dict[object, np.ndarray]:
     return dict(zip(uniques, np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)))
 
 
-def match_keyed(old: Keys, new: Keys, settings: DiffSettings) -> pd.DataFrame:
-    """`match_synergies` on the keys of both tables."""
+def _matched(old: Keys, new: Keys, settings: DiffSettings) -> list[tuple[int, int, float]]:
+    """The pairs (old, new, score) of `match_keyed`, in the order of `new`."""
     pairs: list[tuple[int, int, float]] = []
     old_by_commune = _positions(old["commune"])
     nowhere = np.zeros(0, dtype=int)
     for commune, new_rows in _positions(new["commune"]).items():
         pairs += _pairs_in_commune(old, new, old_by_commune.get(commune, nowhere), new_rows, settings)
-    result = pd.DataFrame(pairs, columns=["avant", "apres", "score"]).astype({"avant": int, "apres": int, "score": float})
-    return result.sort_values("apres", kind="stable", ignore_index=True)
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def match_keyed(old: Keys, new: Keys, settings: DiffSettings) -> pd.DataFrame:
+    """`match_synergies` on the keys of both tables."""
+    result = pd.DataFrame(_matched(old, new, settings), columns=["avant", "apres", "score"])
+    return result.astype({"avant": int, "apres": int, "score": float})
 
 
 def match_synergies(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
@@ -345,42 +350,78 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) ->
         if missing:
             raise ValueError(f"la table n'est pas une sortie de `synergies run` : colonnes manquantes : {', '.join(missing)}")
     old, new = prepared(old), prepared(new)
-    old_keys, new_keys = match_keys(old), match_keys(new)
-    pairs = match_keyed(old_keys, new_keys, settings)
-    paired_old, paired_new = set(pairs["avant"]), set(pairs["apres"])
-    removed = [i for i in range(len(old)) if i not in paired_old]
-    added = [j for j in range(len(new)) if j not in paired_new]
+    return _diff(old, new, match_keys(old), match_keys(new), [(np.arange(len(old)), np.arange(len(new)))], settings)
 
-    paired = pd.concat([_side(old, pairs["avant"], "avant"), _side(new, pairs["apres"], "apres")], axis=1)
-    paired["score_appariement"] = pairs["score"].round(1).to_numpy()
-    compared = compared_columns(old, new)
-    changed = np.column_stack([_differs(paired[f"{c}_avant"], paired[f"{c}_apres"]) for c in compared]
-                              ) if len(paired) else np.zeros((0, len(compared)), dtype=bool)
-    paired["champs_modifies"] = ["|".join(c for c, hit in zip(compared, row) if hit) for row in changed]
-    paired["changement"] = np.where(changed.any(axis=1), "modifiee", "inchangee")
-    paired["commune"] = new["commune"].to_numpy()[pairs["apres"].to_numpy(dtype=int)]
 
-    gone = _side(old, removed, "avant").assign(changement="supprimee", commune=old["commune"].to_numpy()[removed])
-    new_rows = _side(new, added, "apres").assign(changement="ajoutee", commune=new["commune"].to_numpy()[added])
+def _labelled(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, whether any label is filled (`labels_present` of a table is any of its rows')."""
+    filled = [frame[c].notna().to_numpy() if c == "avancement_pct" else (frame[c] != "").to_numpy()
+              for c in LABEL_COLUMNS]
+    return np.logical_or.reduce(filled) if len(frame) else np.zeros(0, dtype=bool)
 
-    # Order: communes as they come, then the new table's order; a removed row goes after the new
-    # partner of the row that preceded it in the old table (first when none did).
-    communes = {c: i for i, c in enumerate(pd.unique(np.concatenate([new_keys["commune"], old_keys["commune"]])))}
-    partner = pd.Series(np.nan, index=range(len(old)))
-    partner.iloc[pairs["avant"].to_numpy(dtype=int)] = pairs["apres"].to_numpy(dtype=float)
-    anchor = partner.groupby(old_keys["commune"]).ffill().fillna(-1).to_numpy()
-    for part, keys, rows, order, after in (
-        (paired, new_keys, pairs["apres"].to_numpy(dtype=int), pairs["apres"].to_numpy(dtype=float), 0),
-        (new_rows, new_keys, np.array(added, dtype=int), np.array(added, dtype=float), 0),
-        (gone, old_keys, np.array(removed, dtype=int), anchor[removed], 1),
-    ):
-        part["_commune"] = [communes[c] for c in keys["commune"][rows]]
-        part["_ordre"], part["_apres"], part["_ancien"] = order, after, rows if after else -1
-    frames = [f for f in (paired, new_rows, gone) if len(f)]
+
+def _diff(old: pd.DataFrame, new: pd.DataFrame, old_keys: Keys, new_keys: Keys,
+          blocks: list[tuple[np.ndarray, np.ndarray]], settings: DiffSettings) -> pd.DataFrame:
+    """`diff_tables` of some rows of `old` against some rows of `new`, block after block (each a
+    pair of position arrays): one table built once, however many blocks (a corpus's years)."""
+    old_labelled, new_labelled = _labelled(old), _labelled(new)
+    columns = ("_bloc", "_position", "_avant", "_score", "_labels", "_commune", "_ordre", "_apres", "_ancien")
+    kinds = ("paire", "ajoutee", "supprimee")
+    parts: dict[str, dict[str, list[np.ndarray]]] = {k: {c: [] for c in columns} for k in kinds}
+    for number, (old_rows, new_rows) in enumerate(blocks):
+        local_old, local_new = _take(old_keys, old_rows), _take(new_keys, new_rows)
+        pairs = _matched(local_old, local_new, settings)
+        avant = np.array([a for a, _, _ in pairs], dtype=int)
+        apres = np.array([b for _, b, _ in pairs], dtype=int)
+        removed = np.setdiff1d(np.arange(len(old_rows)), avant)
+        added = np.setdiff1d(np.arange(len(new_rows)), apres)
+        # Order: communes as they come, then the new table's order; a removed row goes after the new
+        # partner of the row that preceded it in the old table, within its commune (first when none did).
+        communes = {c: i for i, c in enumerate(dict.fromkeys([*local_new["commune"], *local_old["commune"]]))}
+        partner = dict(zip(avant.tolist(), apres.tolist()))
+        anchor, last = np.full(len(old_rows), -1.0), {}
+        for i, commune in enumerate(local_old["commune"]):
+            last[commune] = partner.get(i, last.get(commune, -1))
+            anchor[i] = last[commune]
+        labels = bool(old_labelled[old_rows].any() and new_labelled[new_rows].any())
+        for kind, side, rows, local, order, after, partners, scores in (
+            ("paire", "apres", new_rows[apres], apres, apres, 0, old_rows[avant], [c for _, _, c in pairs]),
+            ("ajoutee", "apres", new_rows[added], added, added, 0, -1, np.nan),
+            ("supprimee", "avant", old_rows[removed], removed, anchor[removed], 1, -1, np.nan),
+        ):
+            keys = local_new if side == "apres" else local_old
+            n = len(rows)
+            values = {"_bloc": number, "_position": rows, "_avant": partners, "_score": scores, "_labels": labels,
+                      "_commune": [communes[c] for c in keys["commune"][local]], "_ordre": order, "_apres": after,
+                      "_ancien": local if after else -1}
+            for column, value in values.items():
+                parts[kind][column].append(np.broadcast_to(np.asarray(value, dtype=float), n) if n else np.zeros(0))
+    if not blocks:
+        return _empty_diff()
+    paired, added, gone = (pd.DataFrame({c: np.concatenate(v) for c, v in parts[k].items()}) for k in kinds)
+    for frame in (paired, added, gone):
+        for column in ("_position", "_avant"):
+            frame[column] = frame[column].astype(int)
+
+    both = pd.concat([_side(old, paired["_avant"], "avant"), _side(new, paired["_position"], "apres")], axis=1)
+    both["score_appariement"] = paired["_score"].round(1).to_numpy()
+    changed = np.column_stack([_differs(both[f"{c}_avant"], both[f"{c}_apres"]) for c in COMPARED_COLUMNS]
+                              ) if len(both) else np.zeros((0, len(COMPARED_COLUMNS)), dtype=bool)
+    # The labels are compared only when both sides of the block have some (older outputs have none).
+    changed[paired["_labels"].to_numpy() == 0, len(CELL_COLUMNS):] = False
+    both["champs_modifies"] = ["|".join(c for c, hit in zip(COMPARED_COLUMNS, row) if hit) for row in changed]
+    both["changement"] = np.where(changed.any(axis=1), "modifiee", "inchangee")
+    both["commune"] = new["commune"].to_numpy()[paired["_position"].to_numpy(dtype=int)]
+    new_rows = _side(new, added["_position"], "apres").assign(
+        changement="ajoutee", commune=new["commune"].to_numpy()[added["_position"].to_numpy(dtype=int)])
+    removed_rows = _side(old, gone["_position"], "avant").assign(
+        changement="supprimee", commune=old["commune"].to_numpy()[gone["_position"].to_numpy(dtype=int)])
+    order = ["_bloc", "_commune", "_ordre", "_apres", "_ancien"]
+    frames = [frame.assign(**{k: source[k].to_numpy() for k in order})
+              for frame, source in ((both, paired), (new_rows, added), (removed_rows, gone)) if len(frame)]
     if not frames:
         return _empty_diff()
-    result = pd.concat(frames, ignore_index=True)
-    result = result.sort_values(["_commune", "_ordre", "_apres", "_ancien"], kind="stable")
+    result = pd.concat(frames, ignore_index=True).sort_values(order, kind="stable")
     return typed_diff(result.reset_index(drop=True))
 
 
@@ -405,11 +446,21 @@ def year_over_year(table: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
     """The diff of each commune's consecutive years in one run's table.
 
     A year holding several documents (the same report as PDF and Word, say) is represented by the
-    first of them in name order, so that one report is compared with one report.
+    first of them in name order, so that one report is compared with one report. The table is
+    prepared and folded once, and the diff built once for every commune and year.
     """
-    diffs = []
-    for _, commune in table.dropna(subset=["annee"]).groupby(table["commune"].map(fold), sort=True):
-        reports = [rows[rows["fichier_source"] == min(rows["fichier_source"])]
-                   for _, rows in commune.groupby("annee", sort=True)]
-        diffs.extend(diff_tables(old, new, settings) for old, new in zip(reports, reports[1:]))
-    return pd.concat(diffs, ignore_index=True) if diffs else _empty_diff()
+    text = prepared(table)
+    keys = match_keys(text)
+    years = text["annee"].to_numpy(dtype=float, na_value=np.nan)
+    files = text["fichier_source"].to_numpy(dtype=object)
+    blocks = []
+    dated = ~np.isnan(years)
+    by_commune = _positions(keys["commune"][dated])
+    for commune in sorted(by_commune):
+        rows = np.flatnonzero(dated)[by_commune[commune]]
+        reports = []
+        for year in np.unique(years[rows]):
+            in_year = rows[years[rows] == year]
+            reports.append(in_year[files[in_year] == min(files[in_year])])
+        blocks.extend(zip(reports, reports[1:]))
+    return _diff(text, text, keys, keys, blocks, settings) if blocks else _empty_diff()
