@@ -8,6 +8,7 @@ stays that text in Excel (no formula injection).
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 import pandas as pd
@@ -52,20 +53,23 @@ def _add_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width, MIN_WIDTH), MAX_WIDTH) + 2
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(frame.columns), 1))}{len(rows) + 1}"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = WriteOnlyCell(sheet)
+    header.font = Font(bold=True)
+    text = WriteOnlyCell(sheet)
+    text.alignment = Alignment(wrap_text=True, vertical="top")
 
-    def cell(value, **style) -> WriteOnlyCell:
+    def cell(value, style: WriteOnlyCell) -> WriteOnlyCell:
+        # The style is copied from a model cell: setting it on each cell costs more than the writing.
         c = WriteOnlyCell(sheet, value=value)
-        for name, v in style.items():
-            setattr(c, name, v)
+        c._style = copy(style._style)
         return c
 
-    sheet.append([cell(str(c), font=bold) for c in frame.columns])
+    sheet.append([cell(str(c), header) for c in frame.columns])
     for row in rows:
         out = []
         for v in row:
             if isinstance(v, str):
-                c = cell(v, alignment=wrap)
+                c = cell(v, text)
                 c.data_type = "s"  # never a formula, whatever the text starts with
                 out.append(c)
             else:
