@@ -1,7 +1,14 @@
 """Speed and memory of the pipeline, against the plain libraries, on the same pages, in one run.
 
-    .venv/bin/python scripts/bench.py            # everything (a few minutes)
+    .venv/bin/python scripts/bench.py            # everything (a quarter of an hour)
     .venv/bin/python scripts/bench.py --quick    # smaller corpora, for a smoke check
+    .venv/bin/python scripts/bench.py --only corpus,startup,years   # some sections only
+
+Sections: `pages` (parts 1-4 below), `corpus` (a corpus of 1,000 reports, 250 communes x 4 years:
+cold, then adding one report, min/median of 3, and the peak memory of the whole process tree with
+--jobs 1 and 2), `startup` (`synergies --help` and `run` on one small PDF, one core, min/median of
+3), `years` (`synergies diff` of 20,000 vs 20,000 synergies over 250 communes, whole process,
+min/median of 3). The sections of issue 14 run `synergies` as a user does, in its own process.
 
 Each contender runs in its own process pinned to one core (peak memory is that process's maximum
 resident size); its time includes importing its libraries, as a user's run does. Part 1: a corpus of >= 300 pages made of copies of the samples in tests/data/mons/2020:
@@ -19,6 +26,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,13 +193,21 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-camelot", action="store_true")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections, parmi : {', '.join(SECTIONS)}")
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
-    corpus_docs, incremental_docs, report_copies = (6, 20, 6) if args.quick else (40, 200, 40)
     print(f"Machine : {platform.processor() or platform.machine()}, {os.cpu_count()} cœurs, "
-          f"Python {platform.python_version()}, un cœur par mesure\n")
+          f"Python {platform.python_version()}, charge moyenne {os.getloadavg()[0]:.1f}\n")
+    for name in args.only.split(","):
+        SECTIONS[name](args)
+
+
+def bench_pages(args) -> None:
+    """Parts 1-4: pages per second against the peers, memory on one long report, the older
+    incremental figure, the scanned sample; each contender pinned to one core."""
+    corpus_docs, incremental_docs, report_copies = (6, 20, 6) if args.quick else (40, 200, 40)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus = make_corpus(tmp / "corpus", corpus_docs)
@@ -237,6 +253,117 @@ def main() -> None:
         scan = measure("pipeline", [SCAN], out=str(tmp / "out_scan"))
         print(f"\nPartie 4 : PDF scanné, {scan['pages']} pages lues par OCR : {scan['seconds']:.1f} s, "
               f"{scan['pages'] / scan['seconds']:.2f} pages/s, mémoire max {scan['peak_mb']:.0f} Mo")
+
+
+# --- issue 14: corpus scale, start-up, year matching; `synergies` run as a user runs it -------
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (MB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21])
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def synergies(args: list[str], cwd: Path, cores: set[int] | None = None) -> dict:
+    """`synergies ARGS` in its own process: wall seconds and the peak memory of its process tree
+    (sampled every 20 ms: a short-lived peak may be missed)."""
+    command = [str(Path(sys.executable).parent / "synergies"), *args]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"synergies {' '.join(args)} : code {proc.returncode}\n{proc.stderr.read()[-2000:]}")
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def min_median(values: list[float]) -> str:
+    return f"{min(values):.2f} / {statistics.median(values):.2f}"
+
+
+def bench_corpus(args) -> None:
+    """Goals 1 and 2 of issue 14: a corpus of reports as users keep them, read once with the cache,
+    then run again after each of three new reports arrives (one read, the rest from the cache)."""
+    communes, years = (25, (2019, 2020, 2021, 2022)) if args.quick else (250, (2019, 2020, 2021, 2022))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        corpus = communes_corpus(work / "corpus", communes, years)
+        extra = communes_corpus(work / "nouveaux", 3, (2023,))
+        pages = 8 * len(corpus)
+        print(f"Corpus : {len(corpus)} rapports ({communes} communes x {len(years)} années, {pages} pages), "
+              f"--jobs 2 sauf mention")
+        run = ["run", "corpus", "--out", "sortie", "--cache", "cache"]
+        cold = synergies([*run, "--jobs", "2"], work)
+        print(f"| à froid, tout lu et mis en cache | {cold['seconds']:.1f} s | {cold['peak_mb']:.0f} Mo |")
+        warm = []
+        for path in extra:
+            target = work / "corpus" / path.relative_to(work / "nouveaux")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+            warm.append(synergies([*run, "--jobs", "2"], work))
+        print(f"| un rapport ajouté (min / médiane de 3) | {min_median([w['seconds'] for w in warm])} s | "
+              f"{max(w['peak_mb'] for w in warm):.0f} Mo |")
+        for jobs in (1, 2):
+            again = synergies([*run, "--jobs", str(jobs), "--no-cache"], work)
+            print(f"| tout relu sans cache, --jobs {jobs} | {again['seconds']:.1f} s | {again['peak_mb']:.0f} Mo |")
+
+
+def bench_startup(args) -> None:
+    """Goal 3 of issue 14: start-up on one core, min/median of 3."""
+    small = ROOT / "raw" / "bois_ferrand" / "2020" / "bois_ferrand_2020.pdf"
+    one = {min(os.sched_getaffinity(0))}
+    with tempfile.TemporaryDirectory() as tmp:
+        helps = [synergies(["--help"], Path(tmp), one)["seconds"] for _ in range(3)]
+        runs = [synergies(["run", str(small), "--out", "sortie", "--no-cache", "--jobs", "1"], Path(tmp), one)["seconds"]
+                for _ in range(3)]
+    print(f"| synergies --help | {min_median(helps)} s |")
+    print(f"| synergies run sur {small.name} (3 pages), sans cache | {min_median(runs)} s |")
+
+
+def bench_years(args) -> None:
+    """Goal 6 of issue 14: `synergies diff` of two years of 20,000 synergies over 250 communes,
+    whole process on one core, min/median of 3."""
+    import random
+
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_diff import REFERENCE, first_year, next_year
+
+    size, communes = (2000, 25) if args.quick else (20000, 250)
+    rng = random.Random(2021)
+    reference = pd.read_csv(REFERENCE, dtype=str, keep_default_na=False).drop(columns=["page_source"])
+    old = first_year(reference, [f"Commune {n:03d}" for n in range(communes)], rng, size)
+    new = next_year(old, rng)
+    one = {min(os.sched_getaffinity(0))}
+    with tempfile.TemporaryDirectory() as tmp:
+        old.to_csv(Path(tmp) / "avant.csv", index=False)
+        new.to_csv(Path(tmp) / "apres.csv", index=False)
+        times = [synergies(["diff", "avant.csv", "apres.csv", "--out", "evolution.csv"], Path(tmp), one)["seconds"]
+                 for _ in range(3)]
+    print(f"| synergies diff, {len(old)} contre {len(new)} synergies, {communes} communes | {min_median(times)} s |")
+
+
+SECTIONS = {"pages": bench_pages, "corpus": bench_corpus, "startup": bench_startup, "years": bench_years}
 
 
 if __name__ == "__main__":

@@ -36,13 +36,13 @@ SERVICES = ["crèches", "maisons de repos", "écoles", "bibliothèques", "piscin
 STATUS_TEXT = {"en_cours": "En cours", "realise": "Effectif", "a_developper": "A développer"}
 
 
-def first_year(reference: pd.DataFrame, communes: list[str], rng: random.Random) -> pd.DataFrame:
-    """SIZE synergies: reference rows with a qualifier each, dealt over the communes in turn."""
+def first_year(reference: pd.DataFrame, communes: list[str], rng: random.Random, size: int = SIZE) -> pd.DataFrame:
+    """`size` synergies: reference rows with a qualifier each, dealt over the communes in turn."""
     rows = []
-    for k in range(SIZE):
+    for k in range(size):
         base = reference.iloc[k % len(reference)].to_dict()
         qualifier = f"{rng.choice(PLACES)} – {rng.choice(SERVICES)} {k // len(reference) + 1}"
-        commune = communes[k * len(communes) // SIZE]
+        commune = communes[k * len(communes) // size]
         rows.append({**base, "commune": commune, "annee": 2020, "synergie": f"{base['synergie']} ({qualifier})"})
     frame = pd.DataFrame(rows)
     frame["ligne"] = frame.groupby("commune").cumcount() + 1
