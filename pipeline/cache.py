@@ -92,11 +92,17 @@ def extraction_key(settings: Settings) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
+# The modules that take an extraction to a document's labelled rows (`pipeline.run.prepare`).
+ROWS_CODE = ("assemble", "clean", "fiches", "rubriques", "identify", "ids", "normalise", "domaine", "duplicates")
+
+
 @lru_cache(maxsize=1)
 def rows_fingerprint() -> str:
-    """A hash of the code from an extraction to a document's labelled rows (`pipeline/run.py`
-    and, transitively, every project module it imports)."""
-    return _fingerprint((PACKAGE / "run.py",))
+    """A hash of the code from an extraction to a document's labelled rows: `pipeline/run.py`
+    itself and, transitively, the modules of `ROWS_CODE` (not the corpus-wide steps run.py also
+    imports: a change to the registry or the diff leaves the prepared documents valid)."""
+    own = hashlib.sha256((PACKAGE / "run.py").read_bytes()).hexdigest()
+    return own + _fingerprint(tuple(PACKAGE / f"{m}.py" for m in ROWS_CODE))
 
 
 def rows_key(settings: Settings, shown: str, commune: str | None, annee: int | None) -> str:
