@@ -283,16 +283,19 @@ def synergies(args: list[str], cwd: Path, cores: set[int] | None = None) -> dict
     """`synergies ARGS` in its own process: wall seconds and the peak memory of its process tree
     (sampled every 20 ms: a short-lived peak may be missed)."""
     command = [str(Path(sys.executable).parent / "synergies"), *args]
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
-        time.sleep(0.02)
-    seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"synergies {' '.join(args)} : code {proc.returncode}\n{proc.stderr.read()[-2000:]}")
+    # Its messages go to a file: a pipe nobody reads until the end would fill and block it.
+    with tempfile.TemporaryFile("w+") as messages:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=messages, text=True,
+                                preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        if proc.returncode not in (0, 1):
+            messages.seek(0)
+            raise SystemExit(f"synergies {' '.join(args)} : code {proc.returncode}\n{messages.read()[-2000:]}")
     return {"seconds": seconds, "peak_mb": peak}
 
 
