@@ -10,9 +10,9 @@ import pytest
 import pytesseract
 
 from pipeline.model import LABEL_COLUMNS, PageContent, Row, Segment
-from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, needs_ocr, rotated, rule_masks, skew_angle
 from pipeline.read import DocumentError
-from pipeline.read.pdf import read_pdf
+from pipeline.read.pdf import needs_ocr, read_pdf
+from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, rotated, rule_masks, skew_angle
 from pipeline.run import ocr_doubts, process_document
 from pipeline.score import score
 from pipeline.settings import OcrSettings, Settings

@@ -85,15 +85,21 @@ def check_pixels(width: float, height: float, scale: float, number: int, limits:
                             "limites.pixels_page dans params.yaml)")
 
 
+def needs_ocr(page: PageContent, s: OcrSettings) -> bool:
+    """Whether a page has no text layer worth the name: a scan, perhaps with a stamped date."""
+    chars = sum(len(seg.text.replace(" ", "")) for seg in page.segments + page.furniture)
+    return chars < s.min_text_chars
+
+
 def _scan_if_needed(
     pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings, limits: LimitSettings
 ) -> OcrPage | None:
     """A page without a text layer read again by OCR from its picture; None for any other page."""
-    # Imported here: born-digital runs never load OpenCV and Tesseract.
-    from .scan import needs_ocr, ocr_page
-
     if not needs_ocr(page, ocr):
         return None
+    # Imported here: born-digital runs never load OpenCV and Tesseract.
+    from .scan import ocr_page
+
     check_pixels(page.width, page.height, ocr.dpi / 72, page.number, limits)
     source = pdf[page.number - 1]
     try:

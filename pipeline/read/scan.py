@@ -64,12 +64,6 @@ class _Word:
     confidence: float
 
 
-def needs_ocr(page: PageContent, s: OcrSettings) -> bool:
-    """Whether a page has no text layer worth the name: a scan, perhaps with a stamped date."""
-    chars = sum(len(seg.text.replace(" ", "")) for seg in page.segments + page.furniture)
-    return chars < s.min_text_chars
-
-
 def ocr_page(image: Image.Image, number: int, width_pt: float, height_pt: float,
              extract: ExtractSettings, s: OcrSettings) -> OcrPage:
     """A page picture read into text segments and ruling lines in PDF points, with its confidence."""

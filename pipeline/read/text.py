@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from ..model import Rule, Segment
 from ..settings import ExtractSettings
@@ -33,21 +34,36 @@ def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, .
             lines.append([w])
     for line in lines:
         line.sort(key=lambda w: w.x0)
-    edges = _column_edges(lines, s) + _shading_edges(shading_sides or [], s)
-    verticals = [r for r in rules if not r.horizontal]
+    edges = _ByX(_column_edges(lines, s) + _shading_edges(shading_sides or [], s))
+    verticals = _ByX([((r.x0 + r.x1) / 2, r.top, r.bottom) for r in rules if not r.horizontal])
     segments = []
     for line in lines:
         run = [line[0]]
         for w in line[1:]:
-            gap = w.x0 - run[-1].x1
-            ruled = any(run[-1].x1 - s.rule_snap <= (r.x0 + r.x1) / 2 <= w.x0 + s.rule_snap
-                        and r.top <= w.ymid <= r.bottom for r in verticals)
-            if gap > s.segment_gap or ruled or (gap > s.word_gap and _on_edge(w, edges, s)):
+            left = run[-1].x1
+            gap = w.x0 - left
+            if (gap > s.segment_gap
+                    or any(left - s.rule_snap <= x <= w.x0 + s.rule_snap and top <= w.ymid <= bottom
+                           for x, top, bottom in verticals.between(left - s.rule_snap, w.x0 + s.rule_snap))
+                    or (gap > s.word_gap and _on_edge(w, edges, s))):
                 segments.append(_join(run))
                 run = []
             run.append(w)
         segments.append(_join(run))
     return segments
+
+
+class _ByX:
+    """Vertical marks (x, top, bottom) sorted by x, to look at only those near an x: a page has
+    hundreds of word gaps and dozens of rules and edges."""
+
+    def __init__(self, marks: list[tuple[float, float, float]]) -> None:
+        self.marks = sorted(m for m in marks if m[0] == m[0])  # a NaN x (a damaged file) is near nothing
+        self.xs = [x for x, _, _ in self.marks]
+
+    def between(self, low: float, high: float) -> list[tuple[float, float, float]]:
+        """The marks with x in [low, high], and perhaps a few just outside (callers test exactly)."""
+        return self.marks[bisect_left(self.xs, low - 1):bisect_right(self.xs, high + 1)]
 
 
 def _column_edges(lines: list[list[Segment]], s: ExtractSettings) -> list[tuple[float, float, float]]:
@@ -83,8 +99,9 @@ def _shading_edges(sides: list[Rule], s: ExtractSettings) -> list[tuple[float, f
     return [(x, top - s.line_tolerance, bottom) for x, top, bottom in edges]
 
 
-def _on_edge(word: Segment, edges: list[tuple[float, float, float]], s: ExtractSettings) -> bool:
-    return any(abs(word.x0 - x) <= s.edge_tolerance and top <= word.top <= bottom for x, top, bottom in edges)
+def _on_edge(word: Segment, edges: _ByX, s: ExtractSettings) -> bool:
+    return any(abs(word.x0 - x) <= s.edge_tolerance and top <= word.top <= bottom
+               for x, top, bottom in edges.between(word.x0 - s.edge_tolerance, word.x0 + s.edge_tolerance))
 
 
 def _join(words: list[Segment]) -> Segment:
