@@ -1,7 +1,9 @@
 """Scanned reports: the image-only sample (scripts/make_scan.py) read by OCR through the same
 pipeline and scored by the same scorer, and what happens when Tesseract is missing."""
 
+import os
 import shutil
+import time
 from dataclasses import replace
 
 import cv2
@@ -11,11 +13,12 @@ import pytesseract
 
 from pipeline.model import LABEL_COLUMNS, PageContent, Row, Segment
 from pipeline.read import DocumentError
-from pipeline.read.pdf import needs_ocr, read_pdf
+from pipeline import worker
+from pipeline.read.pdf import needs_ocr, ocr_pdf_page, read_pdf
 from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, rotated, rule_masks, skew_angle
-from pipeline.run import ocr_doubts, process_document
+from pipeline.run import ocr_doubts, process_document, run
 from pipeline.score import score
-from pipeline.settings import OcrSettings, Settings
+from pipeline.settings import LimitSettings, OcrSettings, Settings
 
 from .conftest import MONS, SAMPLES
 
@@ -116,3 +119,50 @@ def test_ocr_doubts_reach_the_output_rows(scanned):
     from_ocr = frame["motifs_verification"].str.contains("OCR")
     assert from_ocr.any()
     assert frame.loc[from_ocr, "a_verifier"].all()
+
+
+@tesseract
+def test_a_scan_read_over_two_workers_is_the_same_as_over_one(tmp_path, monkeypatch):
+    """Issue 14: the pages of one scanned report are read by OCR over the `--jobs` workers, and the
+    table is, byte for byte, the one a single worker reads."""
+    readers = tmp_path / "lecteurs"
+    readers.mkdir()
+
+    def recorded(data, number, *args):
+        (readers / f"{number}-{os.getpid()}").touch()  # the workers are forked: they run this too
+        return ocr_pdf_page(data, number, *args)
+
+    monkeypatch.setattr(worker, "ocr_pdf_page", recorded)
+    settings = Settings(limites=LimitSettings(temps_document=1800.0))  # a busy machine is no failure here
+    one, two = run([SCAN], settings, jobs=1), run([SCAN], settings, jobs=2)
+    assert not one.rejects and not two.rejects, one.rejects + two.rejects
+    assert len(one.table) == 35 and two.table.to_csv(index=False) == one.table.to_csv(index=False)
+    pages = [p.name.split("-") for p in readers.iterdir()]
+    assert sorted(int(number) for number, _ in pages) == list(range(1, 9))  # each page once...
+    assert len({pid for _, pid in pages}) == 2  # ... by the two workers
+
+
+def test_a_scanned_page_that_cannot_be_read_rejects_its_document_only(tmp_path, monkeypatch):
+    def unreadable(data, number, *args):
+        raise DocumentError(f"page {number} illisible")
+
+    monkeypatch.setattr(worker, "ocr_pdf_page", unreadable)
+    shutil.copy(SCAN, tmp_path / "scan.pdf")
+    shutil.copy(SAMPLES["regle"], tmp_path / "mons_2020.pdf")
+    result = run([tmp_path], Settings(), jobs=2)
+    assert [(r.fichier.split("/")[-1], r.raison.split()[-1]) for r in result.rejects] == [("scan.pdf", "illisible")]
+    assert len(result.table) == 35  # the born-digital report beside it
+
+
+def test_a_scan_past_the_time_limit_over_several_workers_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    """The time limit holds for the whole document, whichever workers read its pages."""
+    def stuck(data, number, *args):
+        time.sleep(600)
+
+    monkeypatch.setattr(worker, "ocr_pdf_page", stuck)
+    shutil.copy(SCAN, tmp_path / "scan.pdf")
+    shutil.copy(SAMPLES["regle"], tmp_path / "mons_2020.pdf")
+    result = run([tmp_path], Settings(limites=LimitSettings(temps_document=5.0)), jobs=2)
+    assert [r.fichier.split("/")[-1] for r in result.rejects] == ["scan.pdf"]
+    assert "trop long à lire" in result.rejects[0].raison
+    assert len(result.table) == 35

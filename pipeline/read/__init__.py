@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..extract import extract_fragments
 from ..model import Extraction
@@ -21,18 +22,23 @@ from .docx import read_docx
 from .ods import read_ods
 from .odt import read_odt
 from .office import OfficeDocument
-from .pdf import read_pdf
+from .pdf import OcrPending, ocr_pdf_page, read_pdf
 from .tagged import read_tagged
 from .xlsx import read_xlsx
+
+if TYPE_CHECKING:
+    from .scan import OcrPage
 
 OFFICE_READERS: dict[str, Callable[[Path | bytes], OfficeDocument]] = {".docx": read_docx, ".odt": read_odt}
 SHEET_READERS: dict[str, Callable[[Path | bytes, ExtractSettings], Extraction]] = {".xlsx": read_xlsx, ".ods": read_ods}
 DOCUMENT_SUFFIXES = {".pdf", *OFFICE_READERS, *SHEET_READERS}
 
-__all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "SHEET_READERS", "DocumentError", "read_document"]
+__all__ = ["DOCUMENT_SUFFIXES", "OFFICE_READERS", "SHEET_READERS", "DocumentError", "OcrPending", "ocr_pdf_page",
+           "read_document"]
 
 
-def read_document(path: Path, settings: Settings, data: bytes | None = None) -> Extraction:
+def read_document(path: Path, settings: Settings, data: bytes | None = None,
+                  scanned: dict[int, OcrPage] | None = None, defer_ocr: bool = False) -> Extraction:
     """Read one document and find its table fragments; raises DocumentError with the reason.
 
     Word and LibreOffice files carry their table structure: it is read as is, with no geometry
@@ -41,7 +47,8 @@ def read_document(path: Path, settings: Settings, data: bytes | None = None) -> 
     page geometry (`pipeline.extract`), scanned pages through OCR first. `data`, when given, is the
     file's content as already read (and hashed) by the caller: every reader parses those bytes and
     never opens the path again, so what is read is what was hashed (`path` then only tells the
-    format); without `data` the file is read from `path`, once, for all the readers.
+    format); without `data` the file is read from `path`, once, for all the readers. `scanned` and
+    `defer_ocr` let the caller read a PDF's scanned pages elsewhere (`read_pdf`).
     """
     suffix = path.suffix.lower()
     limits = settings.limites
@@ -54,7 +61,7 @@ def read_document(path: Path, settings: Settings, data: bytes | None = None) -> 
         office = read_docx(source, limits) if suffix == ".docx" else read_odt(source)
         _check_rows(len(office.fragments), limits)
         return Extraction(office.tables, tuple(office.fragments), office.title, office.metadata.get("Title", ""))
-    document = read_pdf(source, settings.extract, settings.ocr, limits)
+    document = read_pdf(source, settings.extract, settings.ocr, limits, scanned, defer_ocr)
     fragments = read_tagged(source, document, settings.extract, limits)
     if fragments is None:
         fragments = extract_fragments(document.pages, settings.extract)

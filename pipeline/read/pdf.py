@@ -42,27 +42,34 @@ class PdfDocument:
     tagged: bool = False  # the catalog says the PDF is tagged: it may carry its table structure
 
 
+class OcrPending(Exception):
+    """Raised instead of reading a PDF whose pages `numbers` need OCR, when the caller reads them
+    elsewhere (`ocr_pdf_page`, one worker process per page) and reads the PDF again with them."""
+
+    def __init__(self, numbers: tuple[int, ...]) -> None:
+        super().__init__(numbers)
+        self.numbers = numbers
+
+
 def read_pdf(source: Path | bytes, settings: ExtractSettings, ocr: OcrSettings = OcrSettings(),
-             limits: LimitSettings = LimitSettings()) -> PdfDocument:
-    """Open a PDF and read every page; raise DocumentError with a reason a user can act on."""
-    data = document_bytes(source)
-    if not data:
-        raise DocumentError("fichier vide (0 octet)")
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise DocumentError("ce n'est pas un PDF (format non reconnu) : exportez le rapport en PDF, .docx, .odt, .xlsx ou .ods")
+             limits: LimitSettings = LimitSettings(), scanned: dict[int, OcrPage] | None = None,
+             defer_ocr: bool = False) -> PdfDocument:
+    """Open a PDF and read every page; raise DocumentError with a reason a user can act on.
+
+    Pages without a text layer are read by OCR, unless `scanned` already holds them (read by
+    `ocr_pdf_page`); with `defer_ocr`, OcrPending lists those still to read instead."""
+    pdf = _open(source)
     try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as err:
-        if "password" in str(err).lower():
-            raise DocumentError("PDF protégé par un mot de passe : demandez une version non protégée") from None
-        raise DocumentError(_DAMAGED.format(err)) from None
-    try:
-        pages, scans = [], {}
+        pages, scans, pending = [], {}, []
         for i in range(len(pdf)):
             page = read_page(pdf[i], i + 1, settings)
-            scan = _scan_if_needed(pdf, page, settings, ocr, limits)
-            if scan is not None:
-                scans[page.number], page = scan, scan.content
+            if needs_ocr(page, ocr):
+                scan = (scanned or {}).get(page.number)
+                if scan is None and defer_ocr:
+                    pending.append(page.number)
+                else:
+                    scans[page.number] = scan = scan or _ocr(pdf, page, settings, ocr, limits)
+                    page = scan.content
             pages.append(page)
         metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
         tagged = bool(pdfium_c.FPDFCatalog_IsTagged(pdf))
@@ -70,9 +77,37 @@ def read_pdf(source: Path | bytes, settings: ExtractSettings, ocr: OcrSettings =
         raise DocumentError(_DAMAGED.format(err)) from None
     finally:
         pdf.close()
+    if pending:
+        raise OcrPending(tuple(pending))
     if not pages:
         raise DocumentError("PDF sans aucune page")
     return PdfDocument(pages=pages, metadata=metadata, scans=scans, tagged=tagged)
+
+
+def ocr_pdf_page(source: Path | bytes, number: int, settings: ExtractSettings, ocr: OcrSettings = OcrSettings(),
+                 limits: LimitSettings = LimitSettings()) -> OcrPage:
+    """Page `number` of a PDF read by OCR, as `read_pdf` reads it (its pages spread over workers)."""
+    pdf = _open(source)
+    try:
+        return _ocr(pdf, read_page(pdf[number - 1], number, settings), settings, ocr, limits)
+    except pdfium.PdfiumError as err:
+        raise DocumentError(_DAMAGED.format(err)) from None
+    finally:
+        pdf.close()
+
+
+def _open(source: Path | bytes) -> pdfium.PdfDocument:
+    data = document_bytes(source)
+    if not data:
+        raise DocumentError("fichier vide (0 octet)")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError("ce n'est pas un PDF (format non reconnu) : exportez le rapport en PDF, .docx, .odt, .xlsx ou .ods")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as err:
+        if "password" in str(err).lower():
+            raise DocumentError("PDF protégé par un mot de passe : demandez une version non protégée") from None
+        raise DocumentError(_DAMAGED.format(err)) from None
 
 
 def check_pixels(width: float, height: float, scale: float, number: int, limits: LimitSettings) -> None:
@@ -91,12 +126,9 @@ def needs_ocr(page: PageContent, s: OcrSettings) -> bool:
     return chars < s.min_text_chars
 
 
-def _scan_if_needed(
-    pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings, limits: LimitSettings
-) -> OcrPage | None:
-    """A page without a text layer read again by OCR from its picture; None for any other page."""
-    if not needs_ocr(page, ocr):
-        return None
+def _ocr(pdf: pdfium.PdfDocument, page: PageContent, settings: ExtractSettings, ocr: OcrSettings,
+         limits: LimitSettings) -> OcrPage:
+    """A page without a text layer read again by OCR from its picture."""
     # Imported here: born-digital runs never load OpenCV and Tesseract.
     from .scan import ocr_page
 

@@ -31,6 +31,9 @@ from ..settings import ExtractSettings, OcrSettings
 from .base import DocumentError
 from .text import line_segments, split_furniture
 
+# One thread, like Tesseract (`_hocr`): `--jobs` workers already read pages side by side.
+cv2.setNumThreads(1)
+
 # Tesseract reads a parenthesis as a brace now and then; these reports never use braces, and a
 # heading such as "Mode opératoire {coopératif/délégatif)" would no longer be recognised.
 _BRACES = str.maketrans({"{": "(", "}": ")"})
@@ -109,22 +112,41 @@ def skew_angle(gray: np.ndarray, pt: float, s: OcrSettings) -> float:
     Text lines and rules are horizontal exactly when the ink's row profile is most peaked. The
     angle is searched in steps of ten `skew_step` on a picture at half `skew_dpi`, then refined to
     `skew_step` at `skew_dpi`: small pictures suffice, and the search stays a fraction of the OCR.
+    Each angle's profile is made from the ink pixels' coordinates (a few per cent of the picture)
+    rather than from a turned copy of the picture: four times faster, the same peak.
     """
     coarse = s.skew_step * 10
-    ink = _reduced_ink(gray, s.skew_dpi / 2 / (pt * 72), s)
-    best = max(np.arange(-s.max_skew, s.max_skew + coarse / 2, coarse), key=lambda a: _peakedness(ink, a))
-    ink = _reduced_ink(gray, s.skew_dpi / (pt * 72), s)
+    fine_ink = inked(cv2.resize(gray, None, fx=s.skew_dpi / (pt * 72), fy=s.skew_dpi / (pt * 72),
+                                interpolation=cv2.INTER_AREA), s)
+    ink = _Ink(cv2.resize(fine_ink, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA))
+    best = max(np.arange(-s.max_skew, s.max_skew + coarse / 2, coarse), key=ink.peakedness)
+    ink = _Ink(fine_ink)
     fine = np.arange(best - coarse, best + coarse + s.skew_step / 2, s.skew_step)
-    return float(max(fine, key=lambda a: _peakedness(ink, a)))
+    return float(max(fine, key=ink.peakedness))
 
 
-def _reduced_ink(gray: np.ndarray, factor: float, s: OcrSettings) -> np.ndarray:
-    return inked(cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), s)
+class _Ink:
+    """A picture's ink as points about its centre, weighted by their ink (0-255)."""
 
+    def __init__(self, ink: np.ndarray) -> None:
+        self.height = ink.shape[0]
+        ys, xs = np.nonzero(ink)
+        self.x = xs - ink.shape[1] / 2
+        self.y = ys - self.height / 2
+        self.weight = ink[ys, xs].astype(np.float64)
 
-def _peakedness(ink: np.ndarray, angle: float) -> float:
-    profile = rotated(ink, angle, background=0).sum(axis=1, dtype=np.float64)
-    return float(profile @ profile)
+    def peakedness(self, angle: float) -> float:
+        """How peaked the row profile is once the picture is turned by `angle` (as `rotated` turns
+        it): each point's ink shared between the two rows it falls between."""
+        radians = np.deg2rad(angle)
+        row = self.y * np.cos(radians) - self.x * np.sin(radians) + self.height / 2
+        below = np.floor(row)
+        share = row - below
+        # Rows counted from two above the picture; ink turned off it is dropped, as `rotated` does.
+        index = np.clip(below, -2, self.height + 1).astype(np.int64) + 2
+        profile = (np.bincount(index, self.weight * (1 - share), minlength=self.height + 4)
+                   + np.bincount(index + 1, self.weight * share, minlength=self.height + 4))[2:self.height + 2]
+        return float(profile @ profile)
 
 
 def rotated(picture: np.ndarray, angle: float, background: int = 255) -> np.ndarray:
@@ -198,9 +220,12 @@ def _hocr(picture: np.ndarray, dpi: int, s: OcrSettings) -> bytes:
     # Tesseract's OpenMP threads make one page several times slower on a busy machine and only
     # compete with the document-level parallelism of `--jobs`; one thread unless the user chose.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    config = f"--psm {s.page_segmentation} --dpi {dpi}"
+    # Black words on white: Tesseract need not try each doubtful line again inverted.
+    config = f"--psm {s.page_segmentation} --dpi {dpi} -c tessedit_do_invert=0"
+    image = Image.fromarray(picture)
+    image.format = "BMP"  # handed over uncompressed: writing and reading a PNG took a tenth of a second a page
     try:
-        return pytesseract.image_to_pdf_or_hocr(picture, lang=s.language, config=config, extension="hocr")
+        return pytesseract.image_to_pdf_or_hocr(image, lang=s.language, config=config, extension="hocr")
     except pytesseract.TesseractNotFoundError:
         raise DocumentError(INSTALL_TESSERACT) from None
     except pytesseract.TesseractError as err:
