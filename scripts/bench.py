@@ -8,7 +8,10 @@ Sections: `pages` (parts 1-4 below), `corpus` (a corpus of 1,000 reports, 250 co
 cold, then adding one report, min/median of 3, and the peak memory of the whole process tree with
 --jobs 1 and 2), `startup` (`synergies --help` and `run` on one small PDF, one core, min/median of
 3), `years` (`synergies diff` of 20,000 vs 20,000 synergies over 250 communes, whole process,
-min/median of 3). The sections of issue 14 run `synergies` as a user does, in its own process.
+min/median of 3), `rapport` (one 320-page report on one core against pdfplumber and pypdfium2,
+min/median of --runs), `scan` (the scanned sample with --jobs 1 on one core and --jobs 2 on two,
+min/median of --runs, outputs compared). The sections of issue 14 run `synergies` as a user does,
+in its own process (`rapport` and `scan`: the pipeline's `run` in a child process, as part 1).
 
 Each contender runs in its own process pinned to one core (peak memory is that process's maximum
 resident size); its time includes importing its libraries, as a user's run does. Part 1: a corpus of >= 300 pages made of copies of the samples in tests/data/mons/2020:
@@ -94,7 +97,7 @@ def merged_report(target: Path, copies: int) -> Path:
 
 # --- contenders, each run in a child process -------------------------------------------------
 
-def run_pipeline(paths: list[Path], out: Path, cache: Path | None) -> int:
+def run_pipeline(paths: list[Path], out: Path, cache: Path | None, jobs: int = 1) -> int:
     from dataclasses import replace
 
     from pipeline.cache import ExtractionCache
@@ -106,7 +109,7 @@ def run_pipeline(paths: list[Path], out: Path, cache: Path | None) -> int:
     # measure reads every copy, so detection by content is off here (copies differ in bytes).
     settings = Settings()
     settings = replace(settings, doublons=replace(settings.doublons, same_report=101.0))
-    result = run(paths, settings, cache=ExtractionCache(cache) if cache else None, jobs=1)
+    result = run(paths, settings, cache=ExtractionCache(cache) if cache else None, jobs=jobs)
     write_outputs(result.table, result.rejects, result.failures, out)
     return sum(d.pages for d in result.documents)
 
@@ -160,7 +163,8 @@ def _page_count(path: Path) -> int:
 
 
 CONTENDERS = {
-    "pipeline": lambda a: run_pipeline(a["paths"], Path(a["out"]), Path(a["cache"]) if a.get("cache") else None),
+    "pipeline": lambda a: run_pipeline(a["paths"], Path(a["out"]), Path(a["cache"]) if a.get("cache") else None,
+                                       a.get("jobs", 1)),
     "pypdfium2 chars": lambda a: run_pdfium_chars(a["paths"]),
     "pdfplumber extract_tables": lambda a: run_pdfplumber(a["paths"]),
     "camelot lattice": lambda a: run_camelot(a["paths"]),
@@ -170,7 +174,7 @@ CONTENDERS = {
 def child(spec: str) -> None:
     args = json.loads(spec)
     args["paths"] = [Path(p) for p in args["paths"]]
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:args.get("cores", 1)]))
     start = time.perf_counter()
     pages = CONTENDERS[args["name"]](args)
     seconds = time.perf_counter() - start
@@ -188,12 +192,66 @@ def measure(name: str, paths: list[Path], **extra) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def bench_report(args) -> None:
+    """Issue 14, goal 4: one 320-page born-digital report end to end on one core, against
+    pdfplumber `extract_tables` and pypdfium2's characters on the same pages, runs interleaved."""
+    names = ("pipeline", "pdfplumber extract_tables", "pypdfium2 chars")
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    peaks: dict[str, float] = dict.fromkeys(names, 0.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = merged_report(Path(tmp) / "rapport_320.pdf", 40)
+        for _ in range(args.runs):
+            for name in names:
+                r = measure(name, [report], out=str(Path(tmp) / "out"))
+                if "error" in r:
+                    raise SystemExit(f"{name} : {r['error']}")
+                seconds[name].append(r["seconds"])
+                peaks[name] = max(peaks[name], r["peak_mb"])
+                pages = r["pages"]
+    print(f"\nRapport de {pages} pages, un cœur, {args.runs} exécutions (min / médiane)\n")
+    print("| outil | secondes | pages/s | mémoire max (Mo) | pipeline ÷ outil (pages/s, médianes) |")
+    print("|---|---|---|---|---|")
+    for name in names:
+        rates = [pages / s for s in seconds[name]]
+        ratio = statistics.median(seconds[name]) / statistics.median(seconds["pipeline"])
+        print(f"| {name} | {min_median(seconds[name])} | {max(rates):.1f} / {statistics.median(rates):.1f} | "
+              f"{peaks[name]:.0f} | {'—' if name == 'pipeline' else f'{ratio:.1f}×'} |")
+
+
+def bench_scan(args) -> None:
+    """Issue 14, goal 5: the scanned sample read by OCR with `--jobs 1` on one core and `--jobs 2`
+    on two, runs interleaved; the two runs' synergies.csv must be the same bytes."""
+    seconds: dict[int, list[float]] = {1: [], 2: []}
+    peaks = {1: 0.0, 2: 0.0}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = {jobs: Path(tmp) / f"out_{jobs}" for jobs in seconds}
+        for _ in range(args.runs):
+            for jobs in seconds:
+                r = measure("pipeline", [SCAN], out=str(out[jobs]), jobs=jobs, cores=jobs)
+                if "error" in r:
+                    raise SystemExit(f"--jobs {jobs} : {r['error']}")
+                seconds[jobs].append(r["seconds"])
+                peaks[jobs] = max(peaks[jobs], r["peak_mb"])
+                pages = r["pages"]
+        same = (out[1] / "synergies.csv").read_bytes() == (out[2] / "synergies.csv").read_bytes()
+    print(f"\nPDF scanné, {pages} pages lues par OCR, {args.runs} exécutions (min / médiane)\n")
+    print("| exécution | secondes | pages/s | mémoire max (Mo) |")
+    print("|---|---|---|---|")
+    for jobs, label in ((1, "--jobs 1, un cœur"), (2, "--jobs 2, deux cœurs")):
+        rates = [pages / s for s in seconds[jobs]]
+        print(f"| {label} | {min_median(seconds[jobs])} | {max(rates):.2f} / {statistics.median(rates):.2f} | "
+              f"{peaks[jobs]:.0f} |")
+    speedup = statistics.median(seconds[1]) / statistics.median(seconds[2])
+    print(f"\nAccélération sur deux cœurs (médianes) : {speedup:.2f}× ; synergies.csv identiques : {'oui' if same else 'NON'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-camelot", action="store_true")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections, parmi : {', '.join(SECTIONS)}")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure in the rapport and scan sections")
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -366,7 +424,8 @@ def bench_years(args) -> None:
     print(f"| synergies diff, {len(old)} contre {len(new)} synergies, {communes} communes | {min_median(times)} s |")
 
 
-SECTIONS = {"pages": bench_pages, "corpus": bench_corpus, "startup": bench_startup, "years": bench_years}
+SECTIONS = {"pages": bench_pages, "corpus": bench_corpus, "startup": bench_startup, "years": bench_years,
+            "rapport": bench_report, "scan": bench_scan}
 
 
 if __name__ == "__main__":

@@ -252,7 +252,7 @@ def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> tuple[lis
     shaded area's top and bottom edges separate rows as a rule would (a reader sees the band).
     Also returned: the shaded areas' sides, column edges for the words but not rules of a grid."""
     rules, sides = [], []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+    for obj in _paths(page, page):
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         if min(w, h) <= s.rule_max_thickness:
@@ -264,6 +264,26 @@ def _rules(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> tuple[lis
             rules.extend((Rule(left, height - top, right, height - top), Rule(left, height - bottom, right, height - bottom)))
             sides.extend((Rule(left, height - top, left, height - bottom), Rule(right, height - top, right, height - bottom)))
     return rules, sides
+
+
+def _paths(page: pdfium.PdfPage, parent, level: int = 0):
+    """The page's path objects, those inside form XObjects too (as `PdfPage.get_objects` finds them,
+    15 levels deep), without wrapping each of the page's thousands of text objects on the way."""
+    form = parent is not page
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    total = count(parent)
+    if total < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for i in range(total):
+        obj = get(parent, i)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield pdfium.PdfObject(obj, page=page, pdf=page.pdf, level=level)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 14:
+            yield from _paths(page, obj, level + 1)
 
 
 def _shaded(obj, s: ExtractSettings) -> bool:
