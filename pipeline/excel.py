@@ -11,13 +11,16 @@ cell first, which took longer than reading the report (1 s for a 320-page report
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .export import write_atomic
+
+# Control characters a sheet cannot hold (openpyxl's list; openpyxl itself is not needed to write).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # Column widths, in characters: as wide as the longest value, between these bounds; longer text
 # wraps inside the cell.

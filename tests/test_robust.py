@@ -112,10 +112,10 @@ def test_a_document_that_never_finishes_is_stopped_and_the_reports_beside_it_are
     shutil.copy(ODT, tmp_path / "mons_2020_bis.odt")
     parse = worker_module.read_document
 
-    def stalls(path, settings, data):
+    def stalls(path, settings, data, *scans):
         if path.name == "a_bloque.pdf":
             time.sleep(3600)
-        return parse(path, settings, data)
+        return parse(path, settings, data, *scans)
 
     monkeypatch.setattr(worker_module, "read_document", stalls)  # inherited by the forked workers
     result = run([tmp_path], Settings(limites=LimitSettings(temps_document=15)), jobs=1)
@@ -370,12 +370,12 @@ def test_what_is_parsed_is_what_was_hashed_for_every_format(tmp_path, monkeypatc
     assert read_document(replaced, Settings()) != expected  # the replacement is another reading
     parse = worker_module.read_document
 
-    def swapped_then_parsed(where, settings, data):
+    def swapped_then_parsed(where, settings, data, *scans):
         where.write_bytes(other)
-        return parse(where, settings, data)
+        return parse(where, settings, data, *scans)
 
     monkeypatch.setattr(worker_module, "read_document", swapped_then_parsed)
-    outcome = worker_module.read_file(path, Settings())
+    outcome = worker_module.perform(worker_module.Task(0, path), Settings())
     assert path.read_bytes() == other
     assert outcome == worker_module.Read(hashlib.sha256(content).hexdigest(), expected)
 
