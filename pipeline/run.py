@@ -141,7 +141,7 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
     Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
     by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
     paths, rejects = find_documents(inputs, DOCUMENT_SUFFIXES)
-    key = extraction_key(settings) if cache else ""  # hashing the extraction code takes a tenth of a second
+    key = extraction_key(settings)
     shown = [shown_path(path) for path in paths]
     results: dict[int, tuple[Source, T] | str] = {}
     for i, path in enumerate(paths):
