@@ -32,6 +32,7 @@ from functools import lru_cache
 from .model import CELL_COLUMNS, Row
 from .printable import UNMAPPED, without_unsafe
 from .settings import CleanSettings
+from .vocabulary import load
 
 _HYPHENATED = re.compile(r"(?<=[^\W\d_])-$")  # a letter, then a hyphen ending the line
 _SLASHED = re.compile(r"(?<=[^\W\d_])/$")
@@ -70,6 +71,26 @@ def document_words(texts: Iterable[str]) -> frozenset[str]:
         for i, line in enumerate(lines):
             words.update(w.lower() for w in line[1 if i else 0:len(line) - 1 if i < len(lines) - 1 else None])
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def vocabulary_words() -> frozenset[str]:
+    """The words of the controlled vocabularies (`schemas/vocabulaires.yaml`), in lower case: the
+    terms reports use ("Délégative", "Conjointement"), known whole even where a general French
+    dictionary lacks them."""
+    def strings(node) -> Iterable[str]:
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                yield from strings(key)
+                yield from strings(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from strings(item)
+
+    # Single letters are the initials of "C.P.A.S." or "D.G.", no evidence of a word.
+    return frozenset(w.lower() for text in strings(load("vocabulaires.yaml")) for w in _WORD.findall(text) if len(w) > 1)
 
 
 def _is_word(word: str, words: frozenset[str], dictionary: Callable[[str], bool] | None, shortest: int) -> bool:

@@ -20,7 +20,7 @@ import pandas as pd
 from . import registry
 from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key, rows_key
-from .clean import clean_row, document_words
+from .clean import clean_row, document_words, vocabulary_words
 from .corrections import apply_corrections, empty_corrections, empty_pending
 from .domaine import Choix, find_domaines, with_domaines
 from .duplicates import Document, Duplicate, content, one_report_each
@@ -210,7 +210,7 @@ def synergy_rows(extraction: Extraction, settings: Settings) -> Assembly:
     found = fiches(list(extraction.fragments), settings)  # reports written as one small table per synergy
     assembly.rows += found.rows
     assembly.decisions += found.decisions
-    words = document_words(text for row in assembly.rows for text in row.cells.values())
+    words = document_words(text for row in assembly.rows for text in row.cells.values()) | vocabulary_words()
     assembly.rows = [clean_row(row, words, settings.clean) for row in assembly.rows]
     scans = {scan.page: scan for scan in extraction.scans}
     for row in assembly.rows:

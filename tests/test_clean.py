@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.assemble import assemble
-from pipeline.clean import clean_row, clean_text, document_words, french_dictionary
+from pipeline.clean import clean_row, clean_text, document_words, french_dictionary, vocabulary_words
 from pipeline.model import CELL_COLUMNS
 from pipeline.read import read_document
 from pipeline.run import process_document
@@ -131,3 +131,13 @@ def test_a_report_hyphenated_automatically_reads_as_written(reference):
     assert not any(known(w.replace("-", "")) for w in left), left
     plain, _ = process_document(HYPHENATED, replace(Settings(), clean=NO_DICTIONARY))
     assert score(plain, reference).cell_accuracy < result.cell_accuracy - 0.1
+
+
+def test_the_vocabularies_words_are_known_whole():
+    """"Délégative" is missing from the French dictionary but is a term of the vocabularies: a narrow
+    column breaking it with no hyphen ("Délégativ⏎e") is re-joined; two vocabulary words stay two."""
+    words = vocabulary_words()
+    assert "délégative" in words and "c" not in words  # initials of "C.P.A.S." are no words
+    assert clean_text("Délégativ\ne") == "Délégativ e"  # without the vocabularies: no evidence
+    assert clean_text("Délégativ\ne", words) == "Délégative"
+    assert clean_text("Ville et\nCPAS", words) == "Ville et CPAS"

@@ -89,3 +89,19 @@ def test_another_commune_s_layout_is_read_as_well(variant, reference):
     assert (frame["page_fin"] > frame["page_debut"]).sum() >= 3  # rows broken across pages, no header
     for column in LABEL_COLUMNS:
         assert score(frame, reference, columns=(column,)).cell_accuracy >= 0.97, column
+
+
+def test_a_page_number_alone_on_the_last_line_is_furniture_wherever_the_margin_puts_it():
+    """A landscape page's footer "Page 1" stands 50 pt above the paper's edge, above the band where
+    page numbers are expected: alone on the page's last line, it is still set aside (it would end
+    the table on that page, and the next page would lose the table's columns)."""
+    from pipeline.model import Segment
+    from pipeline.read.text import split_furniture
+
+    cell = Segment("Marché conjoint", 50, 500, 120, 512)
+    number = Segment("Page 1", 400, 545, 430, 557)
+    body, furniture = split_furniture([cell, number], 595, Settings().extract)
+    assert body == [cell] and furniture == [number]
+    beside = Segment("2", 60, 545, 66, 557)  # a "2" sharing its line with other text is a cell's
+    body, furniture = split_furniture([cell, beside, Segment("Réalisé", 200, 545, 240, 557)], 595, Settings().extract)
+    assert furniture == []

@@ -118,10 +118,19 @@ def _join(words: list[Segment]) -> Segment:
 def split_furniture(
     segments: list[Segment], height: float, s: ExtractSettings
 ) -> tuple[list[Segment], list[Segment]]:
-    """Set aside page numbers standing in the top or bottom band of the page."""
+    """Set aside page numbers standing in the top or bottom band of the page, or alone on the
+    page's first or last line wherever the margin puts it (a landscape page's footer may stand
+    above the band)."""
     band = height * s.furniture_band
+    top = min((seg.top for seg in segments), default=0.0)
+    bottom = max((seg.bottom for seg in segments), default=0.0)
+
+    def alone(seg: Segment) -> bool:
+        return not any(other is not seg and abs(other.ymid - seg.ymid) <= s.line_tolerance for other in segments)
+
     body, furniture = [], []
     for seg in segments:
         in_band = seg.bottom < band or seg.top > height - band
-        (furniture if in_band and PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
+        edge_line = (seg.top <= top or seg.bottom >= bottom) and alone(seg)
+        (furniture if (in_band or edge_line) and PAGE_NUMBER.match(seg.text.strip()) else body).append(seg)
     return body, furniture
