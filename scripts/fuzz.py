@@ -18,6 +18,8 @@ Each batch is one `run` (bounded worker per document, as users run it) and repor
   read by OCR, from what it prints: with a damaged embedded font that is not the text layer, so
   such a row is counted apart ("read by OCR, flagged") when the pipeline flagged it for its OCR;
   unflagged, it counts as invented;
+- doublons: mutants byte for byte the same as another (the others, a little different, are all
+  read and checked);
 - peak memory of the process tree: the main process and its workers' resident sizes summed,
   sampled every 20 ms from /proc.
 """
@@ -35,7 +37,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,9 +400,14 @@ def run_batch(batch: list[Mutant], folder: Path, jobs: int) -> Figures:
         path.write_bytes(mutant.data)
         sources[path.relative_to(Path.cwd()).as_posix() if path.is_relative_to(Path.cwd()) else path.as_posix()] = \
             source_text(mutant.data, path.suffix)
+    # Every mutant is a Mons 2020 report: near-duplicates are kept (same_report above 100), or a
+    # mutant whose text differs a little from another's would be set aside unchecked. Copies
+    # byte for byte are still read once: their rows are the same.
+    settings = Settings()
+    settings = replace(settings, doublons=replace(settings.doublons, same_report=101.0))
     start = time.perf_counter()
     with PeakSampler() as memory:
-        result = run([folder], Settings(), jobs=jobs)
+        result = run([folder], settings, jobs=jobs)
     seconds = time.perf_counter() - start
     crashes = [r for r in result.rejects if any(c in r.raison for c in CRASH)]
     hangs = [r for r in result.rejects if "trop long à lire" in r.raison]
