@@ -126,3 +126,14 @@ def test_diff_of_something_else_is_a_one_line_usage_error(tmp_path):
     done = synergies("diff", ROOT / "pyproject.toml", ROOT / "raw", "--out", tmp_path / "x.csv")
     assert done.returncode == 2
     assert "n'est pas une sortie de `synergies run`" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_python_m_pipeline_works_from_a_python_without_the_libraries():
+    """`python -m pipeline` run by the machine's own Python in the project folder (the contract's
+    second spelling of the command) hands over to the project's .venv instead of failing on an
+    import."""
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    done = subprocess.run([str(base), "-m", "pipeline", "--version"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("synergies "), done.stdout

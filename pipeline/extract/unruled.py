@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import groupby
 
 from ..headers import match_header, starts_a_heading
 from ..model import Fragment, PageContent, Segment
@@ -257,16 +258,11 @@ def _title_lines(lines: list[list[Segment]], s: ExtractSettings) -> dict[float, 
     """Section titles set in bold inside the first column: runs of at most `section_max_lines` bold
     lines between lines that are not bold, by top, each saying whether it goes on a title's run.
     (A column bold throughout, synergy names in bold, holds no title.)"""
-    bold = [all(g.bold for g in line) for line in lines] + [False]
     titles: dict[float, bool] = {}
-    j = 0
-    while j < len(lines):
-        end = j
-        while bold[end]:
-            end += 1
-        if 0 < end - j <= s.section_max_lines:
-            titles.update((lines[i][0].top, i > j) for i in range(j, end))
-        j = end + 1 if end > j else j + 1
+    for bold, run in groupby(lines, key=lambda line: all(g.bold for g in line)):
+        run = list(run)
+        if bold and len(run) <= s.section_max_lines:
+            titles.update((line[0].top, i > 0) for i, line in enumerate(run))
     return titles
 
 

@@ -26,7 +26,7 @@ from .text import LIGATURES, line_segments, split_furniture
 if TYPE_CHECKING:
     from .scan import OcrPage
 
-_WORD = re.compile(r"\S+")
+WORD = re.compile(r"\S+")  # a word of the page's text: a run of non-space characters
 # pdfium's font weight is often 400 for a bold face; the font's name says it ("DejaVuSans-Bold").
 _BOLD_FONT = re.compile(rb"bold|black|heavy|demi|semibold", re.IGNORECASE)
 
@@ -164,7 +164,7 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     text, count = page_text(textpage)
     rect = pdfium_c.FS_RECTF()
     words: list[Segment] = []
-    for match in _WORD.finditer(text, 0, count):
+    for match in WORD.finditer(text, 0, count):
         first, last = match.start(), match.end() - 1
         bold = is_bold(textpage, first)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)

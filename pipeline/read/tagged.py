@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import groupby
@@ -50,11 +49,10 @@ from ..headers import match_header
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings, LimitSettings
 from .office import grid_columns
-from .pdf import PdfDocument, is_bold, measured_words, page_text
+from .pdf import WORD, PdfDocument, is_bold, measured_words, page_text
 
 STRATEGY = "balise"
 _ROW_GROUPS = {"THead", "TBody", "TFoot"}
-_WORD = re.compile(r"\S+")
 
 TreePath = tuple[int, ...]  # an element's child indices from the root of the tree
 
@@ -212,7 +210,7 @@ def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> di
         text, count = page_text(textpage)
         owner = [marks.get(_address(pdfium_c.FPDFText_GetTextObject(textpage, i)), -1) for i in range(count)]
         texts: dict[int, list[Segment]] = defaultdict(list)
-        for word in _WORD.finditer(text):
+        for word in WORD.finditer(text):
             for mcid, indexes in groupby(range(word.start(), word.end()), key=owner.__getitem__):
                 if mcid >= 0:
                     first = next(indexes)
@@ -304,8 +302,10 @@ def _drop_repetitions(row: list[_Cell], s: ExtractSettings) -> None:
     a table's header row at the top of every page and tags each drawing as that same row. A row
     broken by a page end holds different text on each page and keeps all its parts."""
     pages = sorted({part.page for cell in row for part in cell.parts if part.pieces})
+    if len(pages) < 2:
+        return
     drawn = [tuple(_cell_text([p for p in cell.parts if p.page == page], s) for cell in row) for page in pages]
-    if len(pages) > 1 and all(again == drawn[0] for again in drawn[1:]):
+    if all(again == drawn[0] for again in drawn[1:]):
         for cell in row:
             cell.parts = [part for part in cell.parts if part.page == pages[0]]
 
