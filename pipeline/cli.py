@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Optional
 
@@ -60,6 +59,8 @@ def load_settings(params: Optional[Path]) -> Settings:
 
 def _version(show: bool) -> None:
     if show:
+        from importlib.metadata import version as installed_version
+
         print(f"synergies {installed_version('synergies')}")
         raise typer.Exit()
 

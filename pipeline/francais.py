@@ -30,11 +30,9 @@ _EXTRA = re.compile(r"unexpected extra arguments? \((.*)\)")
 
 def install() -> None:
     """Make typer's help and usage lines French (idempotent)."""
-    import typer.rich_utils as panels
+    from typer import core
     from typer._click import decorators, formatting
 
-    for name, text in PANELS.items():
-        setattr(panels, name, text)
     if getattr(formatting.HelpFormatter.write_usage, "francais", False):
         return
     write_usage = formatting.HelpFormatter.write_usage
@@ -54,6 +52,20 @@ def install() -> None:
         return apply
 
     decorators.help_option = french_help_option
+    for command in (core.TyperCommand, core.TyperGroup):
+        command.format_help = _with_french_panels(command.format_help)
+
+
+def _with_french_panels(format_help):
+    """Help formatting with French panel titles, set when help is first shown: typer's panels
+    module loads rich's markdown and tracebacks, 50 ms that a run never needs."""
+    def french_help(self, ctx, formatter):
+        import typer.rich_utils as panels
+
+        for name, text in PANELS.items():
+            setattr(panels, name, text)
+        return format_help(self, ctx, formatter)
+    return french_help
 
 
 def usage_error(error) -> str:

@@ -23,10 +23,8 @@ import pandas as pd
 
 from . import export, publish, registry
 from .cache import ExtractionCache, extraction_key
-from .apercu import write_site
 from .diff import load_run_output, typed_diff, year_over_year
 from .corrections import DEFAULT_FILE, apply_corrections, empty_pending, read_corrections
-from .diff_report import html_report, markdown_report
 from .duckdb_export import NOM as DUCKDB, corrections_table, write_duckdb
 from .duplicates import duplicates_frame
 from .excel import write_xlsx
@@ -137,6 +135,8 @@ def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:
 
 def write_diff(diff: pd.DataFrame, target: Path) -> None:
     """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
+    from .diff_report import html_report, markdown_report  # not loaded by `run` (start-up)
+
     export.write_csv(diff, target)
     export.write_text(markdown_report(diff), target.with_suffix(".md"))
     export.write_text(html_report(diff), target.with_suffix(".html"))
@@ -145,6 +145,8 @@ def write_diff(diff: pd.DataFrame, target: Path) -> None:
 def stage_apercu(depuis: Path, out: Path, settings: Settings) -> Path:
     """The overview site of a run's output folder: its synergies, and its evolution.csv when the
     DVC stage wrote one (otherwise the years are compared here, as `evolution` would)."""
+    from .apercu import write_site  # jinja2, not loaded by `run` (start-up)
+
     table = load_run_output(depuis)
     evolution = depuis / "evolution.csv"
     if evolution.is_file():
