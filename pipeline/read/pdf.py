@@ -162,14 +162,17 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     length, i.e. a gap pdfium did not mark with a space) is measured character by character.
     """
     text, count = page_text(textpage)
+    handle = textpage.raw  # the bare handle: ctypes takes it as is in the three calls per word
+    bold_face = BoldFaces(handle)
     rect = pdfium_c.FS_RECTF()
+    box = pdfium_c.FPDFText_GetLooseCharBox
     words: list[Segment] = []
     for match in WORD.finditer(text, 0, count):
         first, last = match.start(), match.end() - 1
-        bold = is_bold(textpage, first)
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, first, rect)
+        bold = bold_face(first)
+        box(handle, first, rect)
         x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, last, rect)
+        box(handle, last, rect)
         x1, last_top, last_bottom = rect.right, height - rect.top, height - rect.bottom
         width_limit = (last - first + 1) * (bottom - top) + s.word_gap
         if _same_line(top, bottom, last_top, last_bottom, s) and 0 <= x1 - x0 <= width_limit:
@@ -179,11 +182,22 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     return words
 
 
-def is_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
-    """Whether the character is set in a bold face, by its font's name."""
-    font = ctypes.create_string_buffer(128)
-    pdfium_c.FPDFText_GetFontInfo(textpage, index, font, len(font), None)
-    return _BOLD_FONT.search(font.value) is not None
+class BoldFaces:
+    """Whether a character of a page is set in a bold face, by its font's name: asked for every
+    word, so one buffer serves the page and each font's name is tested once."""
+
+    def __init__(self, textpage) -> None:
+        self.textpage = textpage
+        self.name = ctypes.create_string_buffer(128)
+        self.known: dict[bytes, bool] = {}
+
+    def __call__(self, index: int) -> bool:
+        size = pdfium_c.FPDFText_GetFontInfo(self.textpage, index, self.name, len(self.name), None)
+        name = self.name.value if 0 < size <= len(self.name) else b""  # a name not written: none
+        bold = self.known.get(name)
+        if bold is None:
+            bold = self.known[name] = _BOLD_FONT.search(name) is not None
+        return bold
 
 
 def page_text(textpage: pdfium.PdfTextPage) -> tuple[str, int]:

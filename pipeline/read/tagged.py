@@ -49,7 +49,7 @@ from ..headers import match_header
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings, LimitSettings
 from .office import grid_columns
-from .pdf import WORD, PdfDocument, is_bold, measured_words, page_text
+from .pdf import WORD, BoldFaces, PdfDocument, measured_words, page_text
 
 STRATEGY = "balise"
 _ROW_GROUPS = {"THead", "TBody", "TFoot"}
@@ -208,6 +208,7 @@ def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> di
                  for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0)
                  if (mcid := pdfium_c.FPDFPageObj_GetMarkedContentID(obj)) >= 0}
         text, count = page_text(textpage)
+        bold_face = BoldFaces(textpage)
         owner = [marks.get(_address(pdfium_c.FPDFText_GetTextObject(textpage, i)), -1) for i in range(count)]
         texts: dict[int, list[Segment]] = defaultdict(list)
         for word in WORD.finditer(text):
@@ -215,7 +216,7 @@ def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> di
                 if mcid >= 0:
                     first = next(indexes)
                     last = max(indexes, default=first)
-                    bold = is_bold(textpage, first)
+                    bold = bold_face(first)
                     texts[mcid].extend(replace(w, bold=bold) for w in measured_words(textpage, text, first, last + 1, height, s))
         return texts
     finally:

@@ -43,8 +43,8 @@ def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, .
             left = run[-1].x1
             gap = w.x0 - left
             if (gap > s.segment_gap
-                    or any(left - s.rule_snap <= x <= w.x0 + s.rule_snap and top <= w.ymid <= bottom
-                           for x, top, bottom in verticals.between(left - s.rule_snap, w.x0 + s.rule_snap))
+                    or (verticals.marks and any(left - s.rule_snap <= x <= w.x0 + s.rule_snap and top <= w.ymid <= bottom
+                                                for x, top, bottom in verticals.between(left - s.rule_snap, w.x0 + s.rule_snap)))
                     or (gap > s.word_gap and _on_edge(w, edges, s))):
                 segments.append(_join(run))
                 run = []
@@ -105,6 +105,8 @@ def _on_edge(word: Segment, edges: _ByX, s: ExtractSettings) -> bool:
 
 
 def _join(words: list[Segment]) -> Segment:
+    if len(words) == 1:  # a word alone is its own run (a third of the runs)
+        return words[0]
     return Segment(
         " ".join(w.text for w in words),
         words[0].x0,
