@@ -117,7 +117,8 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
     text of its whole box, given to each band it spans, as a reader sees it beside each of those
     rows; a band with no text in a cell of its own (only merged-down cells reach it) is no row."""
     columns = tuple(zip(grid.xs, grid.xs[1:]))
-    inside = [seg for seg in page.segments if grid.contains(seg, s.rule_snap)]
+    # Each segment's centre computed once: every cell of every band looks at every segment.
+    inside = [(seg.xmid, seg.ymid, seg) for seg in page.segments if grid.contains(seg, s.rule_snap)]
     bands = list(zip(grid.ys, grid.ys[1:]))
     # For each column, the first band of the cell each band's cell belongs to.
     starts = [[0] * len(bands) for _ in columns]
@@ -140,14 +141,14 @@ def grid_fragments(page: PageContent, grid: Grid, s: ExtractSettings) -> list[Fr
             while last + 1 < len(bands) and starts[c][last + 1] == first:
                 last += 1
             box_top, box_bottom = bands[first][0], bands[last][1]
-            text = cell_text((seg for seg in inside if x0 <= seg.xmid < right and box_top <= seg.ymid < box_bottom),
+            text = cell_text((seg for x, y, seg in inside if x0 <= x < right and box_top <= y < box_bottom),
                              s.line_tolerance)
             cells.append(text)
             if first == last == b:
                 own.append(text)
         if not any(t.strip() for t in own):
             continue
-        band = [seg for seg in inside if top <= seg.ymid < bottom]
+        band = [seg for _, y, seg in inside if top <= y < bottom]
         section = is_section(cells, band, spans_table)
         fragments.append(Fragment(page.number, tuple(cells), columns, top, bottom, "regle", section=section))
     return fragments
