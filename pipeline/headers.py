@@ -64,6 +64,7 @@ def _known_words() -> frozenset[str]:
     return frozenset(w for col in CELL_COLUMNS for wording in synonyms.get(col, []) for w in fold_heading(wording).split())
 
 
+@lru_cache(maxsize=65536)  # the same few hundred words meet every known wording on every page
 def _same_word(heading: str, known: str, typo_score: float) -> bool:
     if heading == known:
         return True

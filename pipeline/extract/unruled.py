@@ -270,22 +270,23 @@ def _rows(segments: list[Segment], columns: Columns, separators: list[float], pa
           ) -> list[Fragment]:
     """Body rows of an unruled table."""
     lefts = list(columns.lefts)
+    placed = [(seg, column_of(seg.x0, lefts)) for seg in segments]  # each segment's column, once
     by_column: dict[int, list[Segment]] = {}
-    for seg in segments:
-        by_column.setdefault(column_of(seg.x0, lefts), []).append(seg)
+    for seg, col in placed:
+        by_column.setdefault(col, []).append(seg)
     lines_by_column = {col: text_lines(segs, s.line_tolerance) for col, segs in by_column.items()}
     row_tops = _row_tops(lines_by_column, separators, s)
     fragments = []
     for k, top in enumerate(row_tops):
         bottom_limit = row_tops[k + 1] if k + 1 < len(row_tops) else float("inf")
-        members = [g for g in segments if top <= g.top < bottom_limit]
+        members = [(g, col) for g, col in placed if top <= g.top < bottom_limit]
         cells = tuple(
-            cell_text((g for g in members if column_of(g.x0, lefts) == c), s.line_tolerance)
+            cell_text((g for g, col in members if col == c), s.line_tolerance)
             for c in range(len(lefts))
         )
-        bottom = max(g.bottom for g in members)
+        bottom = max(g.bottom for g, _ in members)
         fragments.append(Fragment(page, cells, columns.spans, top, bottom, "sans_filets",
-                                  section=is_section(cells, members, spans_table=False)))
+                                  section=is_section(cells, [g for g, _ in members], spans_table=False)))
     return fragments
 
 
