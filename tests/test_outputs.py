@@ -154,6 +154,7 @@ def test_excel_file_of_a_run_is_laid_out_for_reading(first_run):
     assert all(sheet.column_dimensions[c].width for c in ("A", "B", "C"))
     assert [sheet.cell(row=i, column=synergie).value for i in range(2, len(csv) + 2)] == csv["synergie"].tolist()
     assert book["a_verifier"].max_row == int((csv["a_verifier"] == "True").sum()) + 1
+    assert [c.value for c in book["a_verifier"][1]] == list(csv.columns)  # the same columns, no index added
 
 
 def test_an_output_folder_holding_the_inputs_is_refused(tmp_path):

@@ -48,8 +48,11 @@ def content_digests(out: Path) -> dict[str, str]:
     def digest(value) -> str:
         return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=str).encode()).hexdigest()
 
+    def number(value):  # a cell's number as Excel shows it: writers spell 2 as "2" or "2.0"
+        return int(value) if isinstance(value, float) and value.is_integer() else value
+
     book = load_workbook(out / "synergies.xlsx")
-    sheets = {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+    sheets = {s.title: [[number(v) for v in r] for r in s.iter_rows(values_only=True)] for s in book.worksheets}
     with duckdb.connect(str(out / "synergies.duckdb"), read_only=True) as con:
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         tables = {n: con.execute(f'SELECT * FROM "{n}"').fetchall() for n in names}
