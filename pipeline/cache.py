@@ -111,15 +111,20 @@ def rows_fingerprint() -> str:
     return own + _fingerprint(tuple(PACKAGE / f"{m}.py" for m in ROWS_CODE))
 
 
-def rows_key(settings: Settings, shown: str, commune: str | None, annee: int | None) -> str:
-    """A hash of everything besides the document that shapes its labelled rows: its extraction's
-    key, the code and every setting, the vocabularies, and what names it (its path as shown, the
-    commune and year the user gave)."""
+def rows_base(settings: Settings) -> str:
+    """What shapes every document's labelled rows in a run: its extraction key, the code and
+    every setting, the vocabularies (computed once per run, not once per document)."""
     vocabularies = [resources.files("schemas").joinpath(name).read_text(encoding="utf-8")
                     for name in ("vocabulaires.yaml", "domaines.yaml")]
-    material = json.dumps([extraction_key(settings), rows_fingerprint(), dataclasses.asdict(settings), vocabularies,
-                           shown, commune, annee], sort_keys=True, default=str)
-    return hashlib.sha256(material.encode()).hexdigest()[:16]
+    material = json.dumps([extraction_key(settings), rows_fingerprint(), dataclasses.asdict(settings), vocabularies],
+                          sort_keys=True, default=str)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def rows_key(base: str, shown: str, commune: str | None, annee: int | None) -> str:
+    """A document's labelled-rows key: the run's `rows_base` and what names the document (its path
+    as shown, the commune and year the user gave)."""
+    return hashlib.sha256(json.dumps([base, shown, commune, annee]).encode()).hexdigest()[:16]
 
 
 class ExtractionCache:

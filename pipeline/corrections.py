@@ -120,13 +120,23 @@ def apply_corrections(table: pd.DataFrame, corrections: pd.DataFrame, vocab: Voc
     """The table with the applicable corrections applied, and the pending ones with their reason."""
     vocab = vocab or vocabulaire()
     out = table.reset_index(drop=True).copy()
-    values = {c: [text_value(v) for v in out[c]] for c in EDITABLE}
-    notes = [[m for m in str(v).split("|") if m] for v in out["motifs_verification"].fillna("")]
-    corrected: list[list[str]] = [[] for _ in range(len(out))]
+    lines = corrections[list(COLUMNS)].fillna("").astype(str).map(str.strip)
+    # Only the rows a line is about are touched one by one: a corpus has tens of thousands.
+    set_values: dict[str, dict[int, str]] = {c: {} for c in EDITABLE}
+    motifs = out["motifs_verification"].fillna("").astype(str).tolist()
+    notes: dict[int, list[str]] = {}
+    corrected: dict[int, list[str]] = {}
     confirmed: set[int] = set()
-    rows = RowFinder(out)
+    rows = RowFinder(out) if len(lines) else None
     pending = []
-    for line in corrections[list(COLUMNS)].fillna("").astype(str).map(str.strip).itertuples(index=False):
+
+    def value(column: str, p: int) -> str:
+        return set_values[column].get(p, text_value(out[column].iat[p]))
+
+    def row_notes(p: int) -> list[str]:
+        return notes.setdefault(p, [m for m in motifs[p].split("|") if m])
+
+    for line in lines.itertuples(index=False):
         column = line.colonne
         candidates, same_document = rows.find(line)
         reason = ""
@@ -138,7 +148,7 @@ def apply_corrections(table: pd.DataFrame, corrections: pd.DataFrame, vocab: Voc
             reason = "ligne introuvable : document retiré, ou synergie absente de cette extraction"
         elif column == CONFIRMATION:
             matching = [p for p in candidates if not line.valeur_avant or
-                        cells_fingerprint([values[c][p] for c in CELL_COLUMNS]) == line.valeur_avant]
+                        cells_fingerprint([value(c, p) for c in CELL_COLUMNS]) == line.valeur_avant]
             if not same_document:
                 reason = "document remplacé depuis la confirmation : ligne à revoir"
             elif not matching:
@@ -147,18 +157,18 @@ def apply_corrections(table: pd.DataFrame, corrections: pd.DataFrame, vocab: Voc
                 reason = "plusieurs lignes correspondent à cette synergie dans le document"
             else:
                 confirmed.add(matching[0])
-                corrected[matching[0]].append("a_verifier")
+                corrected.setdefault(matching[0], []).append("a_verifier")
         else:
-            matching = [p for p in candidates if values[column][p] in (line.valeur_avant, line.valeur_apres)]
+            matching = [p for p in candidates if value(column, p) in (line.valeur_avant, line.valeur_apres)]
             if len(matching) == 1:
                 p = matching[0]
-                values[column][p] = line.valeur_apres
-                notes[p] = [n for n in notes[p] if column not in note_columns(n, vocab)]
-                corrected[p].append(column)
+                set_values[column][p] = line.valeur_apres
+                notes[p] = [n for n in row_notes(p) if column not in note_columns(n, vocab)]
+                corrected.setdefault(p, []).append(column)
             elif matching:
                 reason = "plusieurs lignes correspondent à cette synergie dans le document"
             elif len(candidates) == 1:
-                reason = (f"valeur changée : {_shown(values[column][candidates[0]])} au lieu de {_shown(line.valeur_avant)}"
+                reason = (f"valeur changée : {_shown(value(column, candidates[0]))} au lieu de {_shown(line.valeur_avant)}"
                           + ("" if same_document else " (document remplacé)"))
             else:
                 reason = "plusieurs lignes correspondent à cette synergie, aucune avec la valeur d'avant"
@@ -166,14 +176,20 @@ def apply_corrections(table: pd.DataFrame, corrections: pd.DataFrame, vocab: Voc
             pending.append((*line, reason))
     for p in confirmed:
         notes[p] = []
-    for column in EDITABLE:
-        if column == "avancement_pct":
-            out[column] = pd.array(pd.to_numeric(pd.Series(values[column]).replace("", None)), dtype="Int64")
-        else:
-            out[column] = pd.Series(values[column], dtype=str)
-    out["motifs_verification"] = pd.Series(["|".join(n) for n in notes], dtype=str)
+    for column, changed in set_values.items():
+        if column == "avancement_pct" and changed:
+            texts = [changed.get(p, text_value(v)) for p, v in enumerate(out[column])]
+            out[column] = pd.array(pd.to_numeric(pd.Series(texts).replace("", None)), dtype="Int64")
+        elif changed:
+            out.loc[list(changed), column] = list(changed.values())
+    for p, kept in notes.items():
+        motifs[p] = "|".join(kept)
+    # A note list is written without empty notes, whether or not a line touched its row.
+    out["motifs_verification"] = pd.Series(motifs, dtype=str).str.replace(r"\|{2,}", "|", regex=True).str.strip("|")
     out["a_verifier"] = out["motifs_verification"] != ""
-    out["corrige"] = pd.Series(["|".join(dict.fromkeys(c)) for c in corrected], dtype=str)
+    out["corrige"] = pd.Series([""] * len(out), dtype=str)
+    if corrected:
+        out.loc[list(corrected), "corrige"] = ["|".join(dict.fromkeys(c)) for c in corrected.values()]
     out.index = table.index
     pending_frame = pd.DataFrame.from_records(pending, columns=list(PENDING_COLUMNS)) if pending else empty_pending()
     return out, pending_frame

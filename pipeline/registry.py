@@ -72,18 +72,20 @@ def assign_ids(table: pd.DataFrame, registry: pd.DataFrame, settings: DiffSettin
 def _flag_uncertain(table: pd.DataFrame, scores: np.ndarray, combined: pd.DataFrame, ids: np.ndarray,
                     offset: int, settings: DiffSettings) -> pd.DataFrame:
     """Rows that took a known id by a match under `certain`: flagged, naming the synergy matched."""
+    uncertain = [row for row, score in enumerate(scores) if not np.isnan(score) and score < settings.certain]
+    if not uncertain:
+        return table
     first_name = {}
-    for position in range(len(combined)):
-        first_name.setdefault(ids[position], str(combined.at[position, "synergie"]))
+    for identifier, name in zip(ids, combined["synergie"].astype(str)):
+        first_name.setdefault(identifier, name)
     out = table.copy()
     motifs = out["motifs_verification"].tolist()
     flags = out["a_verifier"].tolist()
-    for row, score in enumerate(scores):
-        if not np.isnan(score) and score < settings.certain:
-            motif = (f"identifiant repris de « {first_name[ids[offset + row]]} » sur une ressemblance "
-                     f"incertaine ({score:.0f}/100) : vérifier qu'il s'agit de la même synergie")
-            motifs[row] = "|".join(m for m in (motifs[row], motif) if m)
-            flags[row] = True
+    for row in uncertain:
+        motif = (f"identifiant repris de « {first_name[ids[offset + row]]} » sur une ressemblance "
+                 f"incertaine ({scores[row]:.0f}/100) : vérifier qu'il s'agit de la même synergie")
+        motifs[row] = "|".join(m for m in (motifs[row], motif) if m)
+        flags[row] = True
     out["motifs_verification"] = motifs
     out["a_verifier"] = pd.Series(flags, index=out.index, dtype=bool)
     return out
@@ -93,17 +95,26 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """The registry with the table's synergies: new ids added, new names and years recorded, the
     latest year's cells kept. No line is ever removed; a row without a name is not a synergy to
     remember."""
-    entries = {row["id_synergie"]: dict(row) for row in registry.to_dict("records")}
+    entries = {values[1]: dict(zip(COLUMNS, values)) for values in zip(*(registry[c].tolist() for c in COLUMNS))}
+    folded: dict[str, set[str]] = {}  # each entry's names, folded once
     dated = table.assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
-    for row in dated.sort_values("_annee", kind="stable", na_position="first").to_dict("records"):
+    dated = dated.sort_values("_annee", kind="stable", na_position="first")
+    columns = ("id_synergie", "commune", "synergie", "_annee", *CELL_COLUMNS)
+    for values in zip(*(dated[c].tolist() for c in columns)):
+        row = dict(zip(columns, values))
         if not row["synergie"].strip():
             continue  # a row without a name (a misread table, flagged by validation) names no synergy
         entry = entries.setdefault(row["id_synergie"], {
             "commune": row["commune"], "id_synergie": row["id_synergie"], "noms": "", "annees": ""})
-        names = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
-        if fold(row["synergie"]) not in {fold(n) for n in names}:
-            names.append(row["synergie"])
-        entry["noms"] = NAMES_SEPARATOR.join(names)
+        known = folded.get(row["id_synergie"])
+        if known is None:
+            names = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
+            entry["noms"] = NAMES_SEPARATOR.join(names)
+            known = folded[row["id_synergie"]] = {fold(n) for n in names}
+        name = fold(row["synergie"])
+        if name not in known:
+            known.add(name)
+            entry["noms"] = NAMES_SEPARATOR.join(filter(None, (entry["noms"], row["synergie"])))
         years = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
         year = None if pd.isna(row["_annee"]) else int(row["_annee"])
         if year is None or not years or year >= max(years):

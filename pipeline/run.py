@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import registry
 from .assemble import Assembly, assemble
-from .cache import ExtractionCache, extraction_key, rows_key
+from .cache import ExtractionCache, extraction_key, rows_base, rows_key
 from .clean import clean_row, document_words, vocabulary_words
 from .corrections import apply_corrections, empty_corrections, empty_pending
 from .domaine import Choix, find_domaines, with_domaines
@@ -113,18 +113,18 @@ def prepare_documents(
     """Every document prepared (`prepare`), in input order: from the cache of prepared documents,
     else from its cached extraction, else read anew. Each is prepared as soon as it is read and
     its extraction let go, so memory does not grow with the corpus."""
-    key = extraction_key(settings)
+    key, base = extraction_key(settings), rows_base(settings)
 
     def keep(source: Source, extraction: Extraction) -> Prepared:
         prepared = prepare(source, extraction, settings, commune, annee)
         if cache:
-            cache.put_rows(source.sha256, rows_key(settings, source.shown, commune, annee), prepared.to_json())
+            cache.put_rows(source.sha256, rows_key(base, source.shown, commune, annee), prepared.to_json())
         return prepared
 
     def cached(source: Source) -> Prepared | None:
         if cache is None:
             return None
-        found = cache.get_rows(source.sha256, rows_key(settings, source.shown, commune, annee))
+        found = cache.get_rows(source.sha256, rows_key(base, source.shown, commune, annee))
         if found is not None:
             return Prepared.from_json(found)
         extraction = cache.get(source.sha256, key)
