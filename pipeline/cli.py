@@ -438,6 +438,9 @@ def _read_cells(path: Path, extra: tuple[str, ...]) -> pd.DataFrame:
 
 def main(args: list[str] | None = None) -> None:
     """The program: click's parsing and errors in French, and no traceback for a user error."""
+    # Arrow (pandas' text columns) on the C allocator numpy and Python's large blocks use: the
+    # memory one step frees serves the next, instead of each allocator keeping its own peak.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     francais.install()
     command = typer.main.get_command(app)
     try:

@@ -70,7 +70,8 @@ def write_duckdb(target: Path, synergies: pd.DataFrame, rejets: pd.DataFrame,
 
     def build(tmp: Path) -> None:
         tmp.unlink()  # DuckDB creates its own file; an empty one is not a database
-        with duckdb.connect(str(tmp)) as con:
+        # One thread: the tables are small, and a second thread only doubles the memory it takes.
+        with duckdb.connect(str(tmp), config={"threads": 1}) as con:
             for name, frame in tables.items():
                 if frame is None:
                     continue

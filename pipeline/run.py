@@ -333,15 +333,26 @@ def assemble_documents(
     """All documents' rows in one table, one report per commune and year, ids from the registry
     (labels not yet merged: `label_table`)."""
     prepared = [(source, prepare(source, extraction, settings, commune, annee)) for source, extraction in extracted]
-    assembled, _ = corpus_table(prepared, settings, registre)
+    assembled, _ = corpus_table(kept_table(prepared, settings), settings, registre)
     return assembled
 
 
-def corpus_table(prepared: list[tuple[Source, Prepared]], settings: Settings, registre: pd.DataFrame | None = None
-                 ) -> tuple[Assembled, tuple[Labels, list[Choix]] | None]:
-    """The corpus-wide steps over prepared documents: one report per commune and year, the kept
-    documents' rows in one table (built once, column by column), conflicts flagged, ids from the
-    registry; and the kept rows' labels, to merge with `with_found_labels`."""
+@dataclass
+class Kept:
+    """The prepared documents reduced to one report per commune and year, their rows in one table
+    (the labels found in them apart, to merge with `with_found_labels`)."""
+
+    table: pd.DataFrame
+    labels: tuple[Labels, list[Choix]] | None
+    documents: list[DocumentReport]
+    rejects: list[Reject]
+    doublons: list[Duplicate]
+    conflits: list[list[str]]
+
+
+def kept_table(prepared: list[tuple[Source, Prepared]], settings: Settings) -> Kept:
+    """One report per commune and year, the kept documents' rows in one table, built once,
+    column by column (its text columns are Arrow arrays: the prepared documents can then go)."""
     rejects = [Reject(source.shown, p.reject) for source, p in prepared if p.reject]
     documents = [p for _, p in prepared if not p.reject]
     kept_documents, doublons, conflits = one_report_each([p.document for p in documents], settings.doublons)
@@ -353,10 +364,17 @@ def corpus_table(prepared: list[tuple[Source, Prepared]], settings: Settings, re
         labels = Labels.concat([p.labels for p in kept]), [c for p in kept for c in p.domaines]
     else:
         table, labels = typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS))), None
-    table = flag_conflicts(table, conflits)
+    return Kept(table, labels, [p.report for p in kept], rejects, doublons, conflits)
+
+
+def corpus_table(kept: Kept, settings: Settings, registre: pd.DataFrame | None = None
+                 ) -> tuple[Assembled, tuple[Labels, list[Choix]] | None]:
+    """The corpus-wide steps over the kept documents' table: conflicts flagged, ids from the
+    registry; and the kept rows' labels, to merge with `with_found_labels`."""
+    table = flag_conflicts(kept.table, kept.conflits)
     # A synergy keeps the id it was first given, in this run or an earlier one, reworded or not.
     table, registre = registry.assign_ids(table, registry.empty() if registre is None else registre, settings.diff)
-    return Assembled(table, [p.report for p in kept], rejects, doublons, conflits, registre), labels
+    return Assembled(table, kept.documents, kept.rejects, kept.doublons, kept.conflits, registre), kept.labels
 
 
 def flag_conflicts(table: pd.DataFrame, conflits: list[list[str]]) -> pd.DataFrame:
@@ -420,7 +438,9 @@ def run(
     corrections: pd.DataFrame | None = None,
 ) -> RunResult:
     prepared, rejects = prepare_documents(inputs, settings, commune, annee, cache, jobs, progress)
-    assembled, found = corpus_table(prepared, settings, registre)
+    kept = kept_table(prepared, settings)
+    del prepared  # a copy of the table in Python objects: let it go before the corpus-wide steps
+    assembled, found = corpus_table(kept, settings, registre)
     labelled = label_table(assembled.table, settings) if found is None else with_found_labels(assembled.table, found)
     table, failures, pending = corrected_and_validated(labelled, corrections)
     count_reviews(assembled.documents, table, failures)
