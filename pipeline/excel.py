@@ -30,23 +30,25 @@ BOOLEANS = {True: "oui", False: "non"}
 
 
 def sheet_column(values: pd.Series) -> pd.Series:
-    """A column's cells as the sheet stores them: text or number, None (no cell) for unknown."""
+    """A column's cells as the sheet stores them: text or number, missing (no cell) for unknown.
+    Kept in Arrow-backed types, which the writer reads without a Python object per cell."""
     if pd.api.types.is_bool_dtype(values):
-        return values.map(BOOLEANS).astype(object)
+        return values.map(BOOLEANS).astype("str")
     if pd.api.types.is_numeric_dtype(values):
-        return values.astype(object).where(values.notna(), None)
-    text = values.astype(object).where(values.notna(), "").astype(str)
+        return values
+    text = values.astype("str").fillna("")
     # Control characters cannot be stored in a sheet; shown as U+FFFD so the loss is visible.
     text = text.str.replace(ILLEGAL_CHARACTERS, "\ufffd", regex=True)
-    return text.where(text != "", None)
+    return text.where(text != "")
 
 
 def sheet_widths(cells: pd.DataFrame) -> list[float]:
     """Each column as wide as its header or longest value, within MIN_WIDTH and MAX_WIDTH."""
     widths = []
     for name in cells.columns:
-        longest = cells[name].dropna().astype(str).str.len().max() if cells[name].notna().any() else 0
-        widths.append(min(max(len(str(name)), int(longest), MIN_WIDTH), MAX_WIDTH) + 2)
+        shown = cells[name].dropna()
+        longest = int(shown.astype("str").str.len().max()) if len(shown) else 0
+        widths.append(min(max(len(str(name)), longest, MIN_WIDTH), MAX_WIDTH) + 2)
     return widths
 
 
