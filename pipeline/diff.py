@@ -15,6 +15,7 @@ Everything here is pure except `load_run_output`, the only reader of files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -104,6 +105,8 @@ def load_run_output(path: Path) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- matching
 Keys = dict[str, np.ndarray]
+# Groups of rows matched each on its own: (positions in the old table, positions in the new one).
+Blocks = list[tuple[np.ndarray, np.ndarray]]
 
 
 def match_keys(frame: pd.DataFrame) -> Keys:
@@ -122,117 +125,153 @@ def match_keys(frame: pd.DataFrame) -> Keys:
     return keys
 
 
-def _name_similarity(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """fuzz.ratio (0-100) of every old name against every new one, each distinct name compared once."""
+def _name_similarity(old: np.ndarray, new: np.ndarray, threshold: float) -> np.ndarray:
+    """fuzz.ratio (0-100) of every old name against every new one, each distinct name compared once;
+    a score under `threshold` is 0 (rapidfuzz stops computing it early)."""
     old_codes, old_values = pd.factorize(old)
     new_codes, new_values = pd.factorize(new)
     # Threads pay off on big matrices only; a commune's 35 x 35 is faster on one.
     workers = -1 if len(old_values) * len(new_values) > 200_000 else 1
-    scores = process.cdist(list(old_values), list(new_values), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+    scores = process.cdist(list(old_values), list(new_values), scorer=fuzz.ratio, dtype=np.float32,
+                           workers=workers, score_cutoff=threshold)
     return scores[np.ix_(old_codes, new_codes)]
 
 
-def _specificity(texts: np.ndarray) -> np.ndarray:
-    """1 / how many rows hold the same text (0 for an empty cell), per row.
+def _specificity(codes: np.ndarray, empty: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """1 / how many rows of the same block hold the same text (0 for an empty cell), per row, the
+    texts given by their codes (`pd.factorize`) and whether they are empty.
 
     A cell shared by several rows of one report ("Moyens", "Coopératif", "Les deux") says little
     about which row is which; a long objective found once says a lot; an empty cell says nothing.
     """
-    codes, values = pd.factorize(texts)
-    counts = np.bincount(codes, minlength=len(values))[codes]
-    return np.where(texts == "", 0.0, 1.0 / np.maximum(counts, 1))
+    same, _ = pd.factorize(block * (codes.max(initial=0) + 1) + codes)
+    counts = np.bincount(same)[same]
+    return np.where(empty, 0.0, 1.0 / np.maximum(counts, 1))
 
 
-def _cell_similarity(old: np.ndarray, new: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """fuzz.ratio (0-100) of old[rows] against new[cols], pair by pair.
-
-    A cell with few distinct texts ("Coopératif", "Les deux") is compared once per pair of distinct
-    texts; a long text found on one row only, once per candidate pair.
-    """
-    old_codes, old_values = pd.factorize(old)
-    new_codes, new_values = pd.factorize(new)
-    if len(old_values) * len(new_values) <= len(rows):
-        table = process.cdist(list(old_values), list(new_values), scorer=fuzz.ratio, dtype=np.float32, workers=1)
-        return table[old_codes[rows], new_codes[cols]]
-    workers = -1 if len(rows) > 200_000 else 1
-    return process.cpdist(list(old[rows]), list(new[cols]), scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+def _cell_similarity(old_codes: np.ndarray, old_values: np.ndarray, new_codes: np.ndarray, new_values: np.ndarray
+                     ) -> np.ndarray:
+    """fuzz.ratio (0-100) of old_values[old_codes[k]] against new_values[new_codes[k]] for every k,
+    each distinct pair of texts once: short cells ("Coopératif", "Les deux") repeat on many pairs."""
+    which, pairs = pd.factorize(old_codes.astype(np.int64) * len(new_values) + new_codes)
+    workers = -1 if len(pairs) > 200_000 else 1
+    scores = process.cpdist(list(old_values[pairs // len(new_values)]), list(new_values[pairs % len(new_values)]),
+                            scorer=fuzz.ratio, dtype=np.float32, workers=workers)
+    return scores[which]
 
 
-def candidate_pairs(old: Keys, new: Keys, settings: DiffSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(old rows, new rows, combined score 0-100) of the pairs that may be the same synergy.
+class Candidates(NamedTuple):
+    """Pairs that may be the same synergy, one entry per pair: its block, the old and new rows'
+    indexes in the block's position arrays, their positions in the tables, the combined score."""
+    block: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+    old: np.ndarray
+    new: np.ndarray
+    score: np.ndarray
 
-    Every old name is compared with every new one; only pairs whose names are close enough
-    (`name_threshold`) have their other cells compared. Each of those is weighted by its weight in
-    the settings times how specific the old row's text is within the old table (`_specificity`);
-    the combined score is the weighted mean, so a pair whose other cells are all generic is judged
-    on its name alone. Pairs under `threshold` are left out.
+    def take(self, keep: np.ndarray) -> Candidates:
+        return Candidates(*(values[keep] for values in self))
+
+
+def candidate_pairs(old: Keys, new: Keys, blocks: Blocks, settings: DiffSettings) -> Candidates:
+    """The pairs of rows that may be the same synergy, within each block (old positions, new
+    positions) separately: every old name of a block is compared with every new one there.
+
+    Only pairs whose names are close enough (`name_threshold`) have their other cells compared.
+    Each of those is weighted by its weight in the settings times how specific the old row's text
+    is among the block's old rows (`_specificity`); the combined score is the weighted mean, so a
+    pair whose other cells are all generic is judged on its name alone. Pairs under `threshold`
+    are left out. All blocks are scored together: one call per column, however many blocks.
     """
     weights = settings.weights()
-    name = _name_similarity(old["synergie"], new["synergie"])
-    rows, cols = np.nonzero(name >= settings.name_threshold)
-    total = weights["synergie"] * name[rows, cols].astype(np.float64)
-    weight_sum = np.full(len(rows), weights["synergie"])
+    found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    for number, (old_rows, new_rows) in enumerate(blocks):
+        if len(old_rows) and len(new_rows):
+            name = _name_similarity(old["synergie"][old_rows], new["synergie"][new_rows], settings.name_threshold)
+            i, j = np.nonzero(name >= settings.name_threshold)
+            found.append((number, i, j, name[i, j]))
+    if not found:
+        empty = np.zeros(0, dtype=int)
+        return Candidates(empty, empty, empty, empty, empty, np.zeros(0))
+    block = np.concatenate([np.full(len(i), number) for number, i, _, _ in found])
+    i = np.concatenate([i for _, i, _, _ in found])
+    j = np.concatenate([j for _, _, j, _ in found])
+    old_start = np.cumsum([0, *(len(rows) for rows, _ in blocks)])
+    members = np.concatenate([rows for rows, _ in blocks]).astype(int)  # old rows, block after block
+    member_block = np.repeat(np.arange(len(blocks)), np.diff(old_start))
+    old_at = members[old_start[block] + i]
+    new_at = np.concatenate([blocks[number][1][j] for number, _, j, _ in found]).astype(int)
+    total = weights["synergie"] * np.concatenate([s for _, _, _, s in found]).astype(np.float64)
+    weight_sum = np.full(len(i), weights["synergie"])
     for column in CELL_COLUMNS[1:]:
-        if weights[column] and len(rows):
-            weight = weights[column] * _specificity(old[column])[rows]
-            total += weight * _cell_similarity(old[column], new[column], rows, cols)
+        if weights[column] and len(i):
+            old_codes, old_values = pd.factorize(old[column])
+            new_codes, new_values = pd.factorize(new[column])
+            specific = _specificity(old_codes[members], old[column][members] == "", member_block)
+            weight = weights[column] * specific[old_start[block] + i]
+            total += weight * _cell_similarity(old_codes[old_at], old_values, new_codes[new_at], new_values)
             weight_sum += weight
     combined = total / weight_sum
     keep = combined >= settings.threshold
-    return rows[keep], cols[keep], combined[keep]
+    return Candidates(block, i, j, old_at, new_at, combined).take(keep)
 
 
-def assign(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, n_old: int, n_new: int
-           ) -> list[tuple[int, int, float]]:
-    """The one-to-one pairs (old, new, score) of greatest total score among the candidates.
+def _ranks(group: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """Per entry, the rank of its member among the distinct members of its group (0, 1, ...)."""
+    order = np.lexsort((member, group))
+    g, m = group[order], member[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (m[1:] != m[:-1])
+    rank = np.cumsum(new) - 1
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = g[1:] != g[:-1]
+    ranks = np.empty(len(order), dtype=int)
+    ranks[order] = rank - np.maximum.accumulate(np.where(first, rank, 0))
+    return ranks
+
+
+def assign(candidates: Candidates, blocks: Blocks) -> Candidates:
+    """The one-to-one pairs of greatest total score among the candidates, block by block.
 
     The candidates split into independent groups (a synergy and its look-alikes); a group of one
-    candidate is a pair, the others go through linear_sum_assignment, each on its own small matrix.
-    Between equally good partners (a name repeated in both years) the closest position wins.
+    candidate is a pair, the others go through linear_sum_assignment, each on its own small matrix
+    (its old rows, then its new rows, in block order). Between equally good partners (a name
+    repeated in both years) the closest position in the block wins.
     """
-    if len(rows) == 0:
-        return []
+    if len(candidates.score) == 0:
+        return candidates
     # scipy is imported here, when there is something to pair: it is most of a small run's start-up.
     from scipy.optimize import linear_sum_assignment
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols + n_old)), shape=(n_old + n_new, n_old + n_new))
+    n_old = np.array([len(rows) for rows, _ in blocks])
+    n_new = np.array([len(rows) for _, rows in blocks])
+    block, i, j = candidates.block, candidates.i, candidates.j
+    old_node = np.cumsum(n_old)[block] - n_old[block] + i
+    new_node = n_old.sum() + np.cumsum(n_new)[block] - n_new[block] + j
+    nodes = int(n_old.sum() + n_new.sum())
+    graph = coo_matrix((np.ones(len(i)), (old_node, new_node)), shape=(nodes, nodes))
     _, group = connected_components(graph, directed=False)
-    edge_group = group[rows]
-    sizes = np.bincount(edge_group)
-    alone = sizes[edge_group] == 1
-    pairs = list(zip(rows[alone].tolist(), cols[alone].tolist(), scores[alone].tolist()))
-    tiebreak = _POSITION_TIEBREAK * np.abs(rows / max(n_old, 1) - cols / max(n_new, 1))
+    edge_group = group[old_node]
+    alone = np.bincount(edge_group)[edge_group] == 1
+    kept = [np.flatnonzero(alone)]
+    tiebreak = _POSITION_TIEBREAK * np.abs(i / np.maximum(n_old[block], 1) - j / np.maximum(n_new[block], 1))
+    gain = candidates.score - tiebreak
     crowded = np.flatnonzero(~alone)
-    order = crowded[np.argsort(edge_group[crowded], kind="stable")]
-    for edges in np.split(order, np.flatnonzero(np.diff(edge_group[order])) + 1) if len(order) else []:
-        local_rows, r = np.unique(rows[edges], return_inverse=True)
-        local_cols, c = np.unique(cols[edges], return_inverse=True)
-        gain = np.zeros((len(local_rows), len(local_cols)))
-        gain[r, c] = scores[edges] - tiebreak[edges]
-        candidate = np.zeros(gain.shape, dtype=bool)
-        candidate[r, c] = True
-        score = np.zeros(gain.shape)
-        score[r, c] = scores[edges]
-        for i, j in zip(*linear_sum_assignment(gain, maximize=True)):
-            if candidate[i, j]:
-                pairs.append((int(local_rows[i]), int(local_cols[j]), float(score[i, j])))
-    return pairs
-
-
-def _take(keys: Keys, rows: np.ndarray) -> Keys:
-    return {column: values[rows] for column, values in keys.items()}
-
-
-def _pairs_in_commune(old: Keys, new: Keys, old_rows: np.ndarray, new_rows: np.ndarray,
-                      settings: DiffSettings) -> list[tuple[int, int, float]]:
-    """Pairs (old row, new row, score) between some rows of each table, in table positions."""
-    if len(old_rows) == 0 or len(new_rows) == 0:
-        return []
-    rows, cols, scores = candidate_pairs(_take(old, old_rows), _take(new, new_rows), settings)
-    return [(int(old_rows[i]), int(new_rows[j]), s)
-            for i, j, s in assign(rows, cols, scores, len(old_rows), len(new_rows))]
+    crowded = crowded[np.argsort(edge_group[crowded], kind="stable")]
+    rows, cols = _ranks(edge_group[crowded], old_node[crowded]), _ranks(edge_group[crowded], new_node[crowded])
+    bounds = [0, *(np.flatnonzero(np.diff(edge_group[crowded])) + 1).tolist(), len(crowded)]
+    for start, stop in zip(bounds[:-1], bounds[1:]) if len(crowded) else ():
+        edges, r, c = crowded[start:stop], rows[start:stop], cols[start:stop]
+        matrix = np.zeros((r.max() + 1, c.max() + 1))
+        matrix[r, c] = gain[edges]
+        edge = np.full(matrix.shape, -1)
+        edge[r, c] = edges
+        chosen = edge[linear_sum_assignment(matrix, maximize=True)]
+        kept.append(chosen[chosen >= 0])
+    return candidates.take(np.sort(np.concatenate(kept)))
 
 
 def _positions(values: np.ndarray) -> dict[object, np.ndarray]:
@@ -243,19 +282,46 @@ def _positions(values: np.ndarray) -> dict[object, np.ndarray]:
     return dict(zip(uniques, np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)))
 
 
-def _matched(old: Keys, new: Keys, settings: DiffSettings) -> list[tuple[int, int, float]]:
-    """The pairs (old, new, score) of `match_keyed`, in the order of `new`."""
-    pairs: list[tuple[int, int, float]] = []
-    old_by_commune = _positions(old["commune"])
-    nowhere = np.zeros(0, dtype=int)
-    for commune, new_rows in _positions(new["commune"]).items():
-        pairs += _pairs_in_commune(old, new, old_by_commune.get(commune, nowhere), new_rows, settings)
-    return sorted(pairs, key=lambda pair: pair[1])
+def pairs(old: Keys, new: Keys, blocks: Blocks, settings: DiffSettings) -> Candidates:
+    """The pairs of the same synergy within each block (old positions, new positions), of every
+    block at once: candidates, then the one-to-one assignment."""
+    return assign(candidate_pairs(old, new, blocks, settings), blocks)
+
+
+def _by_commune(old: Keys, new: Keys, blocks: Blocks) -> tuple[Blocks, np.ndarray, np.ndarray, np.ndarray]:
+    """Each block cut into its communes: the cut blocks, the block each comes from, and where each
+    cut block's old and new rows stand in their block's arrays (concatenated, cut after cut)."""
+    cut: Blocks = []
+    source, at_old, at_new = [], [], []
+    for number, (old_rows, new_rows) in enumerate(blocks):
+        old_by_commune = _positions(old["commune"][old_rows])
+        for commune, in_new in _positions(new["commune"][new_rows]).items():
+            in_old = old_by_commune.get(commune)
+            if in_old is not None:
+                cut.append((old_rows[in_old], new_rows[in_new]))
+                source.append(number)
+                at_old.append(in_old)
+                at_new.append(in_new)
+    join = lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=int)  # noqa: E731
+    return cut, np.array(source, dtype=int), join(at_old), join(at_new)
+
+
+def _matched(old: Keys, new: Keys, blocks: Blocks, settings: DiffSettings) -> Candidates:
+    """The pairs of `match_keyed` within each block, cut by commune: `block` the given block's
+    number, `i` and `j` indexes in its position arrays; ordered by block, then new row."""
+    cut, source, at_old, at_new = _by_commune(old, new, blocks)
+    found = pairs(old, new, cut, settings)
+    starts_old = np.cumsum([0, *(len(rows) for rows, _ in cut)])
+    starts_new = np.cumsum([0, *(len(rows) for _, rows in cut)])
+    found = found._replace(i=at_old[starts_old[found.block] + found.i], j=at_new[starts_new[found.block] + found.j],
+                           block=source[found.block] if len(found.block) else found.block)
+    return found.take(np.lexsort((found.j, found.block)))
 
 
 def match_keyed(old: Keys, new: Keys, settings: DiffSettings) -> pd.DataFrame:
     """`match_synergies` on the keys of both tables."""
-    result = pd.DataFrame(_matched(old, new, settings), columns=["avant", "apres", "score"])
+    found = _matched(old, new, [(np.arange(len(old["commune"])), np.arange(len(new["commune"])))], settings)
+    result = pd.DataFrame({"avant": found.old, "apres": found.new, "score": found.score})
     return result.astype({"avant": int, "apres": int, "score": float})
 
 
@@ -292,19 +358,28 @@ def carried_ids(table: pd.DataFrame, settings: DiffSettings) -> tuple[np.ndarray
     scores = np.full(len(text), np.nan)
     years = text["annee"].to_numpy(dtype=float, na_value=np.nan)
     documents = text["fichier_source"].to_numpy(dtype=object)
+    steps: list[list[tuple[np.ndarray, bool]]] = []  # per commune: each document's rows, whether its year ends
     for in_commune in _positions(keys["commune"]).values():
-        known: dict[str, int] = {}  # id -> position of its latest version
+        steps.append([])
         for year in np.unique(years[in_commune][~np.isnan(years[in_commune])]):
             in_year = in_commune[years[in_commune] == year]
-            latest: dict[str, int] = {}
-            for document in pd.unique(documents[in_year]):
-                rows = in_year[documents[in_year] == document]
-                pool = np.fromiter(known.values(), dtype=int)
-                for old_row, new_row, score in _pairs_in_commune(keys, keys, pool, rows, settings):
-                    ids[new_row], scores[new_row] = ids[old_row], score
-                for row in rows:
-                    latest.setdefault(ids[row], int(row))  # the year's first document stands for it
-            known.update(latest)
+            in_order = pd.unique(documents[in_year])
+            steps[-1] += [(in_year[documents[in_year] == d], d == in_order[-1]) for d in in_order]
+    known: list[dict[str, int]] = [{} for _ in steps]  # per commune: id -> position of its latest version
+    latest: list[dict[str, int]] = [{} for _ in steps]
+    # Communes are independent: the n-th document of every commune is matched in one go.
+    for step in range(max(map(len, steps), default=0)):
+        active = [c for c, documents_of in enumerate(steps) if step < len(documents_of)]
+        found = pairs(keys, keys, [(np.fromiter(known[c].values(), dtype=int), steps[c][step][0]) for c in active],
+                      settings)
+        ids[found.new], scores[found.new] = ids[found.old], found.score
+        for c in active:
+            rows, year_ends = steps[c][step]
+            for row in rows:
+                latest[c].setdefault(ids[row], int(row))  # the year's first document stands for it
+            if year_ends:
+                known[c].update(latest[c])
+                latest[c] = {}
     return ids, scores
 
 
@@ -361,38 +436,38 @@ def _labelled(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _diff(old: pd.DataFrame, new: pd.DataFrame, old_keys: Keys, new_keys: Keys,
-          blocks: list[tuple[np.ndarray, np.ndarray]], settings: DiffSettings) -> pd.DataFrame:
+          blocks: Blocks, settings: DiffSettings) -> pd.DataFrame:
     """`diff_tables` of some rows of `old` against some rows of `new`, block after block (each a
     pair of position arrays): one table built once, however many blocks (a corpus's years)."""
     old_labelled, new_labelled = _labelled(old), _labelled(new)
     columns = ("_bloc", "_position", "_avant", "_score", "_labels", "_commune", "_ordre", "_apres", "_ancien")
     kinds = ("paire", "ajoutee", "supprimee")
     parts: dict[str, dict[str, list[np.ndarray]]] = {k: {c: [] for c in columns} for k in kinds}
+    found = _matched(old_keys, new_keys, blocks, settings)
+    in_block = np.split(np.arange(len(found.block)), np.searchsorted(found.block, np.arange(1, len(blocks))))
     for number, (old_rows, new_rows) in enumerate(blocks):
-        local_old, local_new = _take(old_keys, old_rows), _take(new_keys, new_rows)
-        pairs = _matched(local_old, local_new, settings)
-        avant = np.array([a for a, _, _ in pairs], dtype=int)
-        apres = np.array([b for _, b, _ in pairs], dtype=int)
+        old_communes, new_communes = old_keys["commune"][old_rows], new_keys["commune"][new_rows]
+        avant, apres = found.i[in_block[number]], found.j[in_block[number]]
         removed = np.setdiff1d(np.arange(len(old_rows)), avant)
         added = np.setdiff1d(np.arange(len(new_rows)), apres)
         # Order: communes as they come, then the new table's order; a removed row goes after the new
         # partner of the row that preceded it in the old table, within its commune (first when none did).
-        communes = {c: i for i, c in enumerate(dict.fromkeys([*local_new["commune"], *local_old["commune"]]))}
+        communes = {c: i for i, c in enumerate(dict.fromkeys([*new_communes, *old_communes]))}
         partner = dict(zip(avant.tolist(), apres.tolist()))
         anchor, last = np.full(len(old_rows), -1.0), {}
-        for i, commune in enumerate(local_old["commune"]):
+        for i, commune in enumerate(old_communes):
             last[commune] = partner.get(i, last.get(commune, -1))
             anchor[i] = last[commune]
         labels = bool(old_labelled[old_rows].any() and new_labelled[new_rows].any())
         for kind, side, rows, local, order, after, partners, scores in (
-            ("paire", "apres", new_rows[apres], apres, apres, 0, old_rows[avant], [c for _, _, c in pairs]),
+            ("paire", "apres", new_rows[apres], apres, apres, 0, old_rows[avant], found.score[in_block[number]]),
             ("ajoutee", "apres", new_rows[added], added, added, 0, -1, np.nan),
             ("supprimee", "avant", old_rows[removed], removed, anchor[removed], 1, -1, np.nan),
         ):
-            keys = local_new if side == "apres" else local_old
             n = len(rows)
             values = {"_bloc": number, "_position": rows, "_avant": partners, "_score": scores, "_labels": labels,
-                      "_commune": [communes[c] for c in keys["commune"][local]], "_ordre": order, "_apres": after,
+                      "_commune": [communes[c] for c in (new_communes if side == "apres" else old_communes)[local]],
+                      "_ordre": order, "_apres": after,
                       "_ancien": local if after else -1}
             for column, value in values.items():
                 parts[kind][column].append(np.broadcast_to(np.asarray(value, dtype=float), n) if n else np.zeros(0))
