@@ -53,6 +53,8 @@ def missing_columns(frame: pd.DataFrame) -> list[str]:
 
 def _plain_text(series: pd.Series) -> pd.Series:
     """Cells as plain strings: missing -> "", a Parquet list (objectifs_norm) -> "|"-joined text."""
+    if series.dtype == "str" and not series.hasnans:  # a CSV read as text: already so
+        return series
     values = series.to_numpy(dtype=object, na_value="")
     if series.name == "objectifs_norm":  # the only column Parquet may hold as lists
         values = ["|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v for v in values]
@@ -120,7 +122,7 @@ def match_keys(frame: pd.DataFrame) -> Keys:
     def folded(values) -> np.ndarray:
         return np.array([memo[v] if v in memo else memo.setdefault(v, fold(v)) for v in values], dtype=object)
 
-    keys = {column: folded(frame[column]) for column in ("commune", *CELL_COLUMNS)}
+    keys = {column: folded(frame[column].tolist()) for column in ("commune", *CELL_COLUMNS)}  # a list walks faster
     keys["synergie"] = np.array([" ".join(sorted(t.split())) for t in keys["synergie"]], dtype=object)
     return keys
 
@@ -406,12 +408,17 @@ def _differs(before: pd.Series, after: pd.Series) -> np.ndarray:
     return differ
 
 
-def _side(frame: pd.DataFrame, positions, suffix: str) -> pd.DataFrame:
-    """The compared columns and the provenance of some rows, renamed `<col>_<suffix>`."""
-    part = frame.iloc[list(positions)].reset_index(drop=True)
-    columns = {"id_synergie": "id", **{c: c for c in COMPARED_COLUMNS}, "annee": "annee", "ligne": "ligne"}
-    return pd.DataFrame({f"{short}_{suffix}": part[c].to_numpy() for c, short in columns.items()}).astype(
-        {f"{c}_{suffix}": "Int64" for c in ("annee", "ligne", "avancement_pct")})
+# The columns each side of a diff row shows, under their short names, and the integer ones.
+_SIDE_COLUMNS = {"id_synergie": "id", **{c: c for c in COMPARED_COLUMNS}, "annee": "annee", "ligne": "ligne"}
+_INTEGER_COLUMNS = ("annee", "ligne", "avancement_pct")
+
+
+def _side(columns: dict[str, np.ndarray], positions: np.ndarray, suffix: str) -> pd.DataFrame:
+    """The compared columns and the provenance of some rows, renamed `<col>_<suffix>`, from the
+    table's columns as NumPy arrays (`frame[c].to_numpy()`): taking rows from those is cheaper than
+    from the frame, and the text stays plain Python strings until `typed_diff`."""
+    return pd.DataFrame({f"{short}_{suffix}": columns[c][positions] for c, short in _SIDE_COLUMNS.items()},
+                        dtype=object).astype({f"{c}_{suffix}": "Int64" for c in _INTEGER_COLUMNS})
 
 
 def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
@@ -478,7 +485,10 @@ def _diff(old: pd.DataFrame, new: pd.DataFrame, old_keys: Keys, new_keys: Keys,
         for column in ("_position", "_avant"):
             frame[column] = frame[column].astype(int)
 
-    both = pd.concat([_side(old, paired["_avant"], "avant"), _side(new, paired["_position"], "apres")], axis=1)
+    old_columns = {c: old[c].to_numpy() for c in _SIDE_COLUMNS}
+    new_columns = old_columns if new is old else {c: new[c].to_numpy() for c in _SIDE_COLUMNS}
+    both = pd.concat([_side(old_columns, paired["_avant"].to_numpy(), "avant"),
+                      _side(new_columns, paired["_position"].to_numpy(), "apres")], axis=1)
     both["score_appariement"] = paired["_score"].round(1).to_numpy()
     changed = np.column_stack([_differs(both[f"{c}_avant"], both[f"{c}_apres"]) for c in COMPARED_COLUMNS]
                               ) if len(both) else np.zeros((0, len(COMPARED_COLUMNS)), dtype=bool)
@@ -487,9 +497,9 @@ def _diff(old: pd.DataFrame, new: pd.DataFrame, old_keys: Keys, new_keys: Keys,
     both["champs_modifies"] = ["|".join(c for c, hit in zip(COMPARED_COLUMNS, row) if hit) for row in changed]
     both["changement"] = np.where(changed.any(axis=1), "modifiee", "inchangee")
     both["commune"] = new["commune"].to_numpy()[paired["_position"].to_numpy(dtype=int)]
-    new_rows = _side(new, added["_position"], "apres").assign(
+    new_rows = _side(new_columns, added["_position"].to_numpy(), "apres").assign(
         changement="ajoutee", commune=new["commune"].to_numpy()[added["_position"].to_numpy(dtype=int)])
-    removed_rows = _side(old, gone["_position"], "avant").assign(
+    removed_rows = _side(old_columns, gone["_position"].to_numpy(), "avant").assign(
         changement="supprimee", commune=old["commune"].to_numpy()[gone["_position"].to_numpy(dtype=int)])
     order = ["_bloc", "_commune", "_ordre", "_apres", "_ancien"]
     frames = [frame.assign(**{k: source[k].to_numpy() for k in order})
