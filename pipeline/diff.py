@@ -14,6 +14,8 @@ Everything here is pure except `load_run_output`, the only reader of files.
 
 from __future__ import annotations
 
+from itertools import permutations
+from math import perm
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +46,14 @@ DIFF_COLUMNS = (
 # Ties between equally good partners (a name repeated in both years) go to the closest position;
 # small enough never to outweigh a real difference of score, even summed over thousands of rows.
 _POSITION_TIEBREAK = 1e-6
+# A group of look-alikes is paired by trying every way of pairing it when there are at most this
+# many ways (8 x 8: 40,320) and the best total beats every other set of pairs by more than `_TIE`
+# (far above rounding, far below a position tie-break); otherwise scipy's solver decides, as it
+# always has: its choice among near-equal totals is the one the results follow.
+_MOST_WAYS = 40_320
+_TIE = 1e-9
+# Groups of one shape are tried together, this many entries (groups x ways x rows) at a time.
+_WAYS_AT_ONCE = 2_000_000
 
 
 # ---------------------------------------------------------------- inputs
@@ -233,30 +243,52 @@ def _ranks(group: np.ndarray, member: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def _components(a: np.ndarray, b: np.ndarray, nodes: int) -> np.ndarray:
+    """The connected component of each node of the graph whose edges are a[k]-b[k], named by one of
+    its nodes: each edge's ends take the smaller name until they agree (few rounds: groups are small)."""
+    name = np.arange(nodes)
+    while (name[a] != name[b]).any():
+        low = np.minimum(name[a], name[b])
+        np.minimum.at(name, a, low)
+        np.minimum.at(name, b, low)
+        name = name[name]  # a node takes its name's name: long chains settle in few rounds
+    return name
+
+
+def _best_ways(gain: np.ndarray, edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of one shape (groups, k, m), k <= m, each paired by trying every way of giving its k
+    rows distinct columns. Returns the chosen edges per group (k each, -1 where a row's column is no
+    candidate) and whether the best way is clear: no way with other pairs comes within `_TIE`."""
+    groups, k, m = gain.shape
+    ways = np.array(list(permutations(range(m), k)))
+    rows, every = np.arange(k), np.arange(groups)
+    totals = gain[:, rows, ways].sum(axis=2)
+    taken = edge[:, rows, ways]
+    which = (np.where(taken >= 0, ways + 1, 0) * (m + 1) ** rows).sum(axis=2)  # the pairs a way keeps
+    best = totals.argmax(axis=1)
+    close = totals >= totals[every, best][:, None] - _TIE
+    clear = ~(close & (which != which[every, best][:, None])).any(axis=1)
+    return taken[every, best], clear
+
+
 def assign(candidates: Candidates, blocks: Blocks) -> Candidates:
     """The one-to-one pairs of greatest total score among the candidates, block by block.
 
     The candidates split into independent groups (a synergy and its look-alikes); a group of one
-    candidate is a pair, the others go through linear_sum_assignment, each on its own small matrix
-    (its old rows, then its new rows, in block order). Between equally good partners (a name
-    repeated in both years) the closest position in the block wins.
+    candidate is a pair. The others are solved each on its own small matrix (its old rows, then its
+    new rows, in block order): by trying every way when there are few and one is best by more than
+    `_TIE`, otherwise by scipy's linear_sum_assignment, whose choice between equals is kept.
+    Between equally good partners (a name repeated in both years) the closest position in the
+    block wins.
     """
     if len(candidates.score) == 0:
         return candidates
-    # scipy is imported here, when there is something to pair: it is most of a small run's start-up.
-    from scipy.optimize import linear_sum_assignment
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n_old = np.array([len(rows) for rows, _ in blocks])
     n_new = np.array([len(rows) for _, rows in blocks])
     block, i, j = candidates.block, candidates.i, candidates.j
     old_node = np.cumsum(n_old)[block] - n_old[block] + i
     new_node = n_old.sum() + np.cumsum(n_new)[block] - n_new[block] + j
-    nodes = int(n_old.sum() + n_new.sum())
-    graph = coo_matrix((np.ones(len(i)), (old_node, new_node)), shape=(nodes, nodes))
-    _, group = connected_components(graph, directed=False)
-    edge_group = group[old_node]
+    edge_group = _components(old_node, new_node, int(n_old.sum() + n_new.sum()))[old_node]
     alone = np.bincount(edge_group)[edge_group] == 1
     kept = [np.flatnonzero(alone)]
     tiebreak = _POSITION_TIEBREAK * np.abs(i / np.maximum(n_old[block], 1) - j / np.maximum(n_new[block], 1))
@@ -264,15 +296,41 @@ def assign(candidates: Candidates, blocks: Blocks) -> Candidates:
     crowded = np.flatnonzero(~alone)
     crowded = crowded[np.argsort(edge_group[crowded], kind="stable")]
     rows, cols = _ranks(edge_group[crowded], old_node[crowded]), _ranks(edge_group[crowded], new_node[crowded])
-    bounds = [0, *(np.flatnonzero(np.diff(edge_group[crowded])) + 1).tolist(), len(crowded)]
-    for start, stop in zip(bounds[:-1], bounds[1:]) if len(crowded) else ():
-        edges, r, c = crowded[start:stop], rows[start:stop], cols[start:stop]
-        matrix = np.zeros((r.max() + 1, c.max() + 1))
-        matrix[r, c] = gain[edges]
-        edge = np.full(matrix.shape, -1)
-        edge[r, c] = edges
-        chosen = edge[linear_sum_assignment(matrix, maximize=True)]
-        kept.append(chosen[chosen >= 0])
+    starts = np.flatnonzero(np.r_[True, np.diff(edge_group[crowded]) != 0]) if len(crowded) else np.zeros(0, int)
+    group = np.cumsum(np.r_[False, np.diff(edge_group[crowded]) != 0]) if len(crowded) else crowded
+    height = np.maximum.reduceat(rows, starts) + 1 if len(crowded) else starts
+    width = np.maximum.reduceat(cols, starts) + 1 if len(crowded) else starts
+    hard = []
+    for shape in set(zip(height.tolist(), width.tolist())):
+        ones = np.flatnonzero((height == shape[0]) & (width == shape[1]))
+        if perm(max(shape), min(shape)) > _MOST_WAYS:
+            hard += ones.tolist()
+            continue
+        at = np.searchsorted(ones, group)
+        mine = (at < len(ones)) & (ones[np.minimum(at, len(ones) - 1)] == group)
+        matrix, edge = np.zeros((len(ones), *shape)), np.full((len(ones), *shape), -1)
+        matrix[at[mine], rows[mine], cols[mine]] = gain[crowded[mine]]
+        edge[at[mine], rows[mine], cols[mine]] = crowded[mine]
+        if shape[0] > shape[1]:
+            matrix, edge = matrix.transpose(0, 2, 1), edge.transpose(0, 2, 1)
+        step = max(1, _WAYS_AT_ONCE // (perm(max(shape), min(shape)) * min(shape)))
+        for first in range(0, len(ones), step):
+            chosen, clear = _best_ways(matrix[first:first + step], edge[first:first + step])
+            kept.append(chosen[clear][chosen[clear] >= 0])
+            hard += ones[first:first + step][~clear].tolist()
+    if hard:
+        # scipy is imported only here, for a big or tied group: it is most of a small run's start-up.
+        from scipy.optimize import linear_sum_assignment
+
+        ends = np.r_[starts[1:], len(crowded)]
+        for g in hard:
+            edges, r, c = crowded[starts[g]:ends[g]], rows[starts[g]:ends[g]], cols[starts[g]:ends[g]]
+            matrix = np.zeros((height[g], width[g]))
+            matrix[r, c] = gain[edges]
+            edge = np.full(matrix.shape, -1)
+            edge[r, c] = edges
+            chosen = edge[linear_sum_assignment(matrix, maximize=True)]
+            kept.append(chosen[chosen >= 0])
     return candidates.take(np.sort(np.concatenate(kept)))
 
 

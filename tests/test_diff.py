@@ -16,7 +16,7 @@ import pytest
 
 from pipeline import export
 from pipeline.diff import (
-    CELL_COLUMNS, DIFF_COLUMNS, carry_ids, diff_tables, load_run_output, match_synergies,
+    CELL_COLUMNS, DIFF_COLUMNS, Candidates, assign, carry_ids, diff_tables, load_run_output, match_synergies,
 )
 from pipeline.diff_report import html_report, markdown_report, status_transitions, word_changes
 from pipeline.ids import synergy_id
@@ -179,6 +179,43 @@ def test_two_similar_but_different_synergies_are_never_paired_with_each_other():
     assert sorted(diff["changement"]) == ["modifiee", "modifiee"]
     for _, row in diff.iterrows():
         assert fold(row["synergie_avant"]).split()[0] == fold(row["synergie_apres"]).split()[0]
+
+
+def test_each_group_of_look_alikes_is_paired_as_the_optimal_assignment_pairs_it():
+    """Groups are paired by trying every way when that is quick and one way is clearly best, by
+    scipy's solver otherwise (big groups, ties): either way the pairs are those scipy's solver gives
+    each group on its own. Random groups, up to 9 x 9, scores from a few values so that ties abound."""
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(14)
+    blocks, parts = [], []
+    for number in range(400):
+        n_old, n_new = rng.integers(1, 10, size=2)
+        blocks.append((np.arange(n_old), np.arange(n_new)))
+        i, j = np.nonzero(rng.random((n_old, n_new)) < rng.choice([0.2, 0.5, 1.0]))
+        parts.append((np.full(len(i), number), i, j, rng.choice([75.0, 80.0, 90.0, 100.0], size=len(i))))
+    block, i, j, score = (np.concatenate(p) for p in zip(*parts))
+    found = assign(Candidates(block, i, j, i, j, score), blocks)
+
+    expected = set()
+    for number, (old_rows, new_rows) in enumerate(blocks):
+        mine = block == number
+        n_old, n_new, r, c, s = len(old_rows), len(new_rows), i[mine], j[mine], score[mine]
+        graph = coo_matrix((np.ones(len(r)), (r, c + n_old)), shape=(n_old + n_new,) * 2)
+        group = connected_components(graph, directed=False)[1][r]
+        for g in np.unique(group):
+            edges = np.flatnonzero(group == g)
+            rows, a = np.unique(r[edges], return_inverse=True)
+            cols, b = np.unique(c[edges], return_inverse=True)
+            gain = np.zeros((len(rows), len(cols)))
+            gain[a, b] = s[edges] - 1e-6 * np.abs(r[edges] / n_old - c[edges] / n_new)
+            for x, y in zip(*linear_sum_assignment(gain, maximize=True)):
+                if ((a == x) & (b == y)).any():
+                    expected.add((number, int(rows[x]), int(cols[y])))
+    assert set(zip(found.block.tolist(), found.i.tolist(), found.j.tolist())) == expected
+    assert len(expected) > 1000
 
 
 def test_similar_synergies_among_the_whole_report(years):
