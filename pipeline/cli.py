@@ -274,9 +274,8 @@ def diff(
     params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Ce qui a changé d'une année à l'autre : synergies ajoutées, supprimées, modifiées."""
-    from . import stages
     from .diff import diff_tables, load_run_output
-    from .diff_report import change_counts
+    from .diff_report import change_counts, write_diff  # not stages: it imports every stage's libraries
 
     settings = load_settings(params)
     try:
@@ -284,7 +283,7 @@ def diff(
     except ValueError as error:
         say(str(error))
         raise typer.Exit(2)
-    stages.write_diff(changes, out)
+    write_diff(changes, out)
     counts = ", ".join(f"{n} {kind}" for kind, n in change_counts(changes).items())
     say(f"{out} : {counts or 'aucune synergie'} ; rapports {out.with_suffix('.md')} et {out.with_suffix('.html')}")
 

@@ -121,13 +121,14 @@ Keys = dict[str, np.ndarray]
 Blocks = list[tuple[np.ndarray, np.ndarray]]
 
 
-def match_keys(frame: pd.DataFrame) -> Keys:
+def match_keys(frame: pd.DataFrame, memo: dict[str, str] | None = None) -> Keys:
     """What rows are matched on, per column: the folded commune and cells, the name's words sorted.
 
     Sorting the name's words makes "Gestion des associations – Pôle accueil" its own reordering.
-    Each distinct text is folded once: short cells repeat on many rows.
+    Each distinct text is folded once: short cells repeat on many rows, and two years share most
+    of their texts (pass both tables the same `memo`, text -> folded text).
     """
-    memo: dict[str, str] = {}
+    memo = {} if memo is None else memo
 
     def folded(values) -> np.ndarray:
         return np.array([memo[v] if v in memo else memo.setdefault(v, fold(v)) for v in values], dtype=object)
@@ -391,7 +392,8 @@ def match_synergies(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings
     Returns columns `avant` and `apres` (positions in `old` and `new`, 0-based) and `score` (0-100),
     in the order of `new`. Rows of either side in no pair were added or removed.
     """
-    return match_keyed(match_keys(prepared(old)), match_keys(prepared(new)), settings)
+    memo: dict[str, str] = {}
+    return match_keyed(match_keys(prepared(old), memo), match_keys(prepared(new), memo), settings)
 
 
 # ---------------------------------------------------------------- stable ids
@@ -490,7 +492,9 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) ->
         if missing:
             raise ValueError(f"la table n'est pas une sortie de `synergies run` : colonnes manquantes : {', '.join(missing)}")
     old, new = prepared(old), prepared(new)
-    return _diff(old, new, match_keys(old), match_keys(new), [(np.arange(len(old)), np.arange(len(new)))], settings)
+    memo: dict[str, str] = {}
+    return _diff(old, new, match_keys(old, memo), match_keys(new, memo), [(np.arange(len(old)), np.arange(len(new)))],
+                 settings)
 
 
 def _labelled(frame: pd.DataFrame) -> np.ndarray:

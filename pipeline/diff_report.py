@@ -3,7 +3,8 @@
 Both say the same things, in the same order: how many synergies were added, removed, modified or
 left unchanged; which status moved to which (en_cours → realise : 3); then every change with the
 old and new text side by side, the words that changed highlighted. Pure functions: a diff table
-(pipeline.diff.diff_tables) in, text out.
+(pipeline.diff.diff_tables) in, text out; `write_diff`, the only writer, puts the table and both
+reports in files.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import difflib
 import html
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
+from . import export
 from .diff import CHANGES, COMPARED_COLUMNS
 
 CHANGE_TITLES = {"ajoutee": "Ajoutées", "supprimee": "Supprimées", "modifiee": "Modifiées", "inchangee": "Inchangées"}
@@ -56,6 +60,7 @@ def status_transitions(diff: pd.DataFrame) -> list[tuple[str, str, int]]:
     return sorted(((a, b, n) for (a, b), n in moves.items()), key=lambda t: (-t[2], t[0], t[1]))
 
 
+@lru_cache(maxsize=2**14)  # the Markdown and the HTML report of one diff compare the same texts
 def word_changes(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """The two texts as runs of words, each flagged True where it differs from the other text."""
     a, b = old.split(), new.split()
@@ -199,3 +204,11 @@ def html_report(diff: pd.DataFrame) -> str:
         out.append("</section>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- files
+def write_diff(diff: pd.DataFrame, target: Path) -> None:
+    """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
+    export.write_csv(diff, target)
+    export.write_text(markdown_report(diff), target.with_suffix(".md"))
+    export.write_text(html_report(diff), target.with_suffix(".html"))

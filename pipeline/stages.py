@@ -133,15 +133,6 @@ def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:
     return year_over_year(table, settings.diff) if len(years) and years.max() >= 2 else None
 
 
-def write_diff(diff: pd.DataFrame, target: Path) -> None:
-    """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
-    from .diff_report import html_report, markdown_report  # not loaded by `run` (start-up)
-
-    export.write_csv(diff, target)
-    export.write_text(markdown_report(diff), target.with_suffix(".md"))
-    export.write_text(html_report(diff), target.with_suffix(".html"))
-
-
 def stage_apercu(depuis: Path, out: Path, settings: Settings) -> Path:
     """The overview site of a run's output folder: its synergies, and its evolution.csv when the
     DVC stage wrote one (otherwise the years are compared here, as `evolution` would)."""
@@ -157,4 +148,6 @@ def stage_apercu(depuis: Path, out: Path, settings: Settings) -> Path:
 
 
 def stage_evolution(out: Path, settings: Settings) -> None:
+    from .diff_report import write_diff  # not loaded by `run` (start-up)
+
     write_diff(year_over_year(pd.read_parquet(out / "synergies.parquet"), settings.diff), out / "evolution.csv")
