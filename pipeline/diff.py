@@ -220,7 +220,7 @@ def candidate_pairs(old: Keys, new: Keys, blocks: Blocks, settings: DiffSettings
     for column in CELL_COLUMNS[1:]:
         if weights[column] and len(i):
             old_codes, old_values = pd.factorize(old[column])
-            new_codes, new_values = pd.factorize(new[column])
+            new_codes, new_values = (old_codes, old_values) if new is old else pd.factorize(new[column])
             specific = _specificity(old_codes[members], old[column][members] == "", member_block)
             weight = weights[column] * specific[old_start[block] + i]
             total += weight * _cell_similarity(old_codes[old_at], old_values, new_codes[new_at], new_values)
