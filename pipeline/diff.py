@@ -130,12 +130,14 @@ def match_keys(frame: pd.DataFrame, memo: dict[str, str] | None = None) -> Keys:
     """
     memo = {} if memo is None else memo
 
-    def folded(values) -> np.ndarray:
-        return np.array([memo[v] if v in memo else memo.setdefault(v, fold(v)) for v in values], dtype=object)
+    def folded(column: str) -> np.ndarray:
+        codes, texts = pd.factorize(frame[column])  # prepared: no missing cell, so no code -1
+        keys = [memo[t] if t in memo else memo.setdefault(t, fold(t)) for t in texts.tolist()]
+        if column == "synergie":
+            keys = [" ".join(sorted(k.split())) for k in keys]
+        return np.array(keys, dtype=object)[codes]
 
-    keys = {column: folded(frame[column].tolist()) for column in ("commune", *CELL_COLUMNS)}  # a list walks faster
-    keys["synergie"] = np.array([" ".join(sorted(t.split())) for t in keys["synergie"]], dtype=object)
-    return keys
+    return {column: folded(column) for column in ("commune", *CELL_COLUMNS)}
 
 
 def _name_similarity(old: np.ndarray, new: np.ndarray, threshold: float) -> np.ndarray:
