@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -110,11 +109,12 @@ def _heading(row: dict) -> str:
 
 
 # ---------------------------------------------------------------- Markdown
-_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
+# Each character Markdown would read as markup, escaped with a backslash.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>|#"})
 
 
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return text.translate(_MD_SPECIAL)
 
 
 def _md_runs(runs: list[tuple[str, bool]], mark: str) -> str:
