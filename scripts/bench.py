@@ -445,6 +445,18 @@ def bench_years(args) -> None:
             cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     print(f"| synergies diff, {len(old)} contre {len(new)} synergies, {communes} communes "
           f"| {min_median(times)} s (CPU {min_median(cpu)} s) |")
+    # The same matching inside every `synergies run`: ids carried from year to year, the evolution.
+    from pipeline.diff import carried_ids, year_over_year
+    from pipeline.settings import DiffSettings
+
+    both = pd.concat([old, new], ignore_index=True)
+    for name, step in (("carried_ids", carried_ids), ("year_over_year", year_over_year)):
+        cpu = []
+        for _ in range(3):
+            start = time.process_time()
+            step(both, DiffSettings())
+            cpu.append(time.process_time() - start)
+        print(f"| {name} des deux années ({len(both)} lignes), dans le processus, CPU | {min_median(cpu)} s |")
 
 
 SECTIONS = {"pages": bench_pages, "corpus": bench_corpus, "startup": bench_startup, "years": bench_years,
