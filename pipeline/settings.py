@@ -193,10 +193,11 @@ class OcrSettings:
     # A page with fewer characters than this in its text layer is a scan (a stamped date or a
     # scanner's name may still be there as text).
     min_text_chars: int = 25
-    # Resolution the page picture is rendered at for OCR. Tesseract reads best with a lower-case
-    # letter 20 pixels or more high; 300 dpi gives 9-point text about 18. On the 200 dpi scanned
-    # sample: 95.7 % of cells exact at 200, 96.2 % at 300, 97.6 % at 400 (a third slower).
-    dpi: int = 300
+    # Resolution the page picture is rendered at for OCR. Tesseract reads the words in grey (see
+    # `ink_halo_px`): on the 200 dpi scanned sample, 96.7 % of cells exact at 200 dpi, 98.1 % at
+    # 225, 96.7 % at 300 (read thresholded: 95.7 % at 200, 96.2 % at 300), and the whole reading
+    # of a page takes about half as long at 200 as at 300 (BENCHMARKS.md, part 0).
+    dpi: int = 200
     # Tesseract's language and page segmentation mode (3: its own layout analysis, which keeps
     # each column's lines apart; 6, one block of text, merges lines across columns and loses
     # rows of tables drawn without rules).
@@ -221,6 +222,11 @@ class OcrSettings:
     min_line_length: float = 20.0
     # Rules are erased with this margin around them before OCR.
     rule_erase_margin: float = 0.75
+    # Tesseract is given the page's grey, not its thresholded ink, on the ink and this many pixels
+    # around it (white elsewhere): a letter's grey edges carry what a threshold cuts off. With
+    # no halo the letters lose those edges (95.7 % of the sample's cells exact at 200 dpi instead
+    # of 96.7 %); the whole grey page, grain and specks included, confuses the layout (77 %).
+    ink_halo_px: int = 1
     # A word under this confidence (0-100) is listed as doubtful; a page whose mean confidence
     # is under `low_page_confidence` flags all its rows.
     low_confidence: float = 50.0
