@@ -194,9 +194,10 @@ class OcrSettings:
     # scanner's name may still be there as text).
     min_text_chars: int = 25
     # Resolution the page picture is rendered at for OCR. Tesseract reads the words in grey (see
-    # `ink_halo_px`): on the 200 dpi scanned sample, 96.7 % of cells exact at 200 dpi, 98.1 % at
-    # 225, 96.7 % at 300 (read thresholded: 95.7 % at 200, 96.2 % at 300), and the whole reading
-    # of a page takes about half as long at 200 as at 300 (BENCHMARKS.md, part 0).
+    # `ink_halo_px`) and scales each text line to its network's height anyway: on the 200 dpi
+    # scanned sample, 96.2 % of cells exact at 200 dpi, 98.1 % at 225, 96.2 % at 300, but on other
+    # scans made the same way (dev documents of the zoo, the unruled report) 225 reads fewer cells
+    # right than 200, and 300 takes half as long again (BENCHMARKS.md, part 0).
     dpi: int = 200
     # Tesseract's language and page segmentation mode (3: its own layout analysis, which keeps
     # each column's lines apart; 6, one block of text, merges lines across columns and loses
@@ -224,8 +225,8 @@ class OcrSettings:
     rule_erase_margin: float = 0.75
     # Tesseract is given the page's grey, not its thresholded ink, on the ink and this many pixels
     # around it (white elsewhere): a letter's grey edges carry what a threshold cuts off. With
-    # no halo the letters lose those edges (95.7 % of the sample's cells exact at 200 dpi instead
-    # of 96.7 %); the whole grey page, grain and specks included, confuses the layout (77 %).
+    # no halo, 95.7 % of the sample's cells are exact instead of 96.2 %; with the whole grey page,
+    # grain and specks included, the layout analysis goes astray (77 % at 300 dpi).
     ink_halo_px: int = 1
     # A word under this confidence (0-100) is listed as doubtful; a page whose mean confidence
     # is under `low_page_confidence` flags all its rows.

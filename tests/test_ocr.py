@@ -9,13 +9,12 @@ from dataclasses import replace
 import cv2
 import numpy as np
 import pytest
-import pytesseract
 
 from pipeline.model import LABEL_COLUMNS, PageContent, Row, Segment
 from pipeline.read import DocumentError
 from pipeline import worker
 from pipeline.read.pdf import needs_ocr, ocr_pdf_page, read_pdf
-from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, rotated, rule_masks, skew_angle
+from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, rotated, rule_masks, skew_angle, tessdata
 from pipeline.run import ocr_doubts, process_document, run
 from pipeline.score import score
 from pipeline.settings import LimitSettings, OcrSettings, Settings
@@ -28,7 +27,7 @@ SCAN = MONS / "2020" / "mons_2020_scan.pdf"
 REQUIRED_EXACT, REQUIRED_LOOSE, REQUIRED_LABELS = 0.85, 0.95, 0.90
 
 tesseract = pytest.mark.skipif(
-    shutil.which(pytesseract.pytesseract.tesseract_cmd) is None,
+    tessdata("fra") is None,
     reason="Tesseract absent (apt-get install tesseract-ocr tesseract-ocr-fra): scanned documents cannot be read",
 )
 
@@ -65,8 +64,8 @@ def test_only_pages_without_text_are_read_by_ocr():
     assert needs_ocr(stamped, OcrSettings())
 
 
-def test_missing_tesseract_rejects_scans_with_what_to_install(monkeypatch):
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+def test_missing_tesseract_rejects_scans_with_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # no model there
     with pytest.raises(DocumentError) as raised:
         read_pdf(SCAN, Settings().extract)
     assert str(raised.value) == INSTALL_TESSERACT

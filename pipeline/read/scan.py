@@ -15,6 +15,8 @@ points, origin top-left, like everything the extractor sees.
 
 from __future__ import annotations
 
+import functools
+import glob
 import os
 import re
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from xml.etree import ElementTree
 
 import cv2
 import numpy as np
-import pytesseract
+import tesserocr
 from PIL import Image
 
 from ..model import PageContent, Rule, ScanSummary, Segment
@@ -31,7 +33,8 @@ from ..settings import ExtractSettings, OcrSettings
 from .base import DocumentError
 from .text import line_segments, split_furniture
 
-# One thread, like Tesseract (`_hocr`): `--jobs` workers already read pages side by side.
+# One thread, like Tesseract (tesserocr's is built without OpenMP): `--jobs` workers already read
+# pages side by side.
 cv2.setNumThreads(1)
 
 # Tesseract reads a parenthesis as a brace now and then; these reports never use braces, and a
@@ -42,6 +45,9 @@ _SPAN = "{http://www.w3.org/1999/xhtml}span"
 # The hOCR classes of a text line (a caption, a heading or a floating line are lines too).
 _LINE_CLASSES = {"ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"}
 
+# Where the system's packages put Tesseract's models (Debian and Ubuntu, Fedora, Homebrew).
+_TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tessdata", "/usr/local/share/tessdata",
+                     "/opt/homebrew/share/tessdata")
 INSTALL_TESSERACT = (
     "document scanné : installez Tesseract avec le français (apt-get install tesseract-ocr tesseract-ocr-fra)"
 )
@@ -221,23 +227,43 @@ def read_words(picture: np.ndarray, pt: float, s: OcrSettings) -> list[_Word]:
     return words
 
 
-def _hocr(picture: np.ndarray, dpi: int, s: OcrSettings) -> bytes:
-    """Tesseract's hOCR for a picture; DocumentError saying what to install when it cannot run."""
-    # Tesseract's OpenMP threads make one page several times slower on a busy machine and only
-    # compete with the document-level parallelism of `--jobs`; one thread unless the user chose.
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+def tessdata(language: str) -> str | None:
+    """The folder holding Tesseract's model for `language`: TESSDATA_PREFIX when set, else where the
+    system's Tesseract packages put it; None when it is not installed."""
+    if os.environ.get("TESSDATA_PREFIX"):
+        folders = [os.environ["TESSDATA_PREFIX"]]
+    else:
+        folders = [f for pattern in _TESSDATA_FOLDERS for f in sorted(glob.glob(pattern), reverse=True)]
+    return next((f for f in folders if os.path.isfile(os.path.join(f, f"{language}.traineddata"))), None)
+
+
+@functools.cache
+def _tesseract(folder: str, language: str, page_segmentation: int) -> tesserocr.PyTessBaseAPI:
+    """One Tesseract per process, its model loaded once: a `tesseract` process per page spent a
+    tenth of a second loading it, and the page went through a file each way."""
+    api = tesserocr.PyTessBaseAPI(path=folder, lang=language, psm=page_segmentation)
     # Black words on white: Tesseract need not try each doubtful line again inverted.
-    config = f"--psm {s.page_segmentation} --dpi {dpi} -c tessedit_do_invert=0"
-    image = Image.fromarray(picture)
-    image.format = "BMP"  # handed over uncompressed: writing and reading a PNG took a tenth of a second a page
+    api.SetVariable("tessedit_do_invert", "0")
+    return api
+
+
+def _hocr(picture: np.ndarray, dpi: int, s: OcrSettings) -> str:
+    """Tesseract's hOCR for a grey picture; DocumentError saying what to install when it cannot run."""
+    folder = tessdata(s.language)
+    if folder is None:
+        raise DocumentError(INSTALL_TESSERACT)
     try:
-        return pytesseract.image_to_pdf_or_hocr(image, lang=s.language, config=config, extension="hocr")
-    except pytesseract.TesseractNotFoundError:
+        api = _tesseract(folder, s.language, s.page_segmentation)
+    except RuntimeError:  # a model there but unreadable
         raise DocumentError(INSTALL_TESSERACT) from None
-    except pytesseract.TesseractError as err:
-        if re.search(r"language|traineddata", str(err), re.IGNORECASE):
-            raise DocumentError(INSTALL_TESSERACT) from None
-        raise DocumentError(f"lecture OCR impossible ({err})") from None
+    height, width = picture.shape
+    api.SetImageBytes(picture.tobytes(), width, height, 1, width)
+    api.SetSourceResolution(dpi)
+    page = api.GetHOCRText(0)
+    if page is None:
+        raise DocumentError("lecture OCR impossible (Tesseract n'a pas pu lire la page)")
+    # The page's <div> alone: put in the document that `read_words` parses.
+    return f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{page}</body></html>'
 
 
 def _numbers(title: str, name: str) -> tuple[float, ...]:
