@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import registry
 from .assemble import Assembly, assemble
@@ -272,6 +273,22 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# A prepared document's columns as Arrow types: compact, and one table for the whole corpus in one
+# concatenation, instead of a Python object per cell for every cached document at once.
+_INTEGERS = ("annee", "page_debut", "page_fin", "ligne", "ligne_source", "avancement_pct")
+PREPARED_SCHEMA = pa.schema([(c, pa.int64() if c in _INTEGERS else pa.float64() if c in EXTENT_COLUMNS
+                              else pa.bool_() if c == "a_verifier" else pa.string()) for c in OUTPUT_COLUMNS])
+
+
+def arrow_columns(columns: dict[str, list]) -> pa.Table:
+    """A document's columns (lists) as an Arrow table of `PREPARED_SCHEMA`; an empty number is a null."""
+    def values(field: pa.Field) -> list:
+        column = columns[field.name]
+        return column if pa.types.is_string(field.type) else [None if v == "" else v for v in column]
+
+    return pa.table([pa.array(values(f), type=f.type) for f in PREPARED_SCHEMA], schema=PREPARED_SCHEMA)
+
+
 @dataclass
 class Prepared:
     """One document taken as far as it goes alone: its rows assembled, cleaned and labelled, what
@@ -282,7 +299,7 @@ class Prepared:
     reject: str  # why it holds no synergy table; "" when it has rows
     document: Document | None
     report: DocumentReport | None
-    columns: dict[str, list]  # the contract's columns before the corpus-wide steps, untyped
+    columns: pa.Table  # the contract's columns before the corpus-wide steps (`PREPARED_SCHEMA`)
     labels: Labels | None
     domaines: list[Choix]
 
@@ -290,7 +307,7 @@ class Prepared:
         if self.reject:
             return {"reject": self.reject}
         d, r = self.document, self.report
-        return {"reject": "", "columns": self.columns,
+        return {"reject": "", "columns": self.columns.to_pydict(),
                 "document": [d.fichier, d.sha256, d.commune, d.annee, sorted(d.strategies), d.texte, d.scanned],
                 "report": [r.fichier, r.pages, r.lignes, r.avertissements, r.balise, list(r.remarques)],
                 "labels": [self.labels.values, self.labels.notes, self.labels.empty_name],
@@ -299,12 +316,12 @@ class Prepared:
     @staticmethod
     def from_json(data: dict) -> Prepared:
         if data["reject"]:
-            return Prepared(data["reject"], None, None, {}, None, [])
+            return Prepared(data["reject"], None, None, PREPARED_SCHEMA.empty_table(), None, [])
         fichier, sha256, commune, annee, strategies, texte, scanned = data["document"]
         name, pages, lignes, warnings, balise, remarques = data["report"]
         return Prepared("", Document(fichier, sha256, commune, annee, frozenset(strategies), texte, scanned),
                         DocumentReport(name, pages, lignes, warnings, balise=balise, remarques=tuple(remarques)),
-                        data["columns"], Labels(*data["labels"]), [Choix(*c) for c in data["domaines"]])
+                        arrow_columns(data["columns"]), Labels(*data["labels"]), [Choix(*c) for c in data["domaines"]])
 
 
 def prepare(source: Source, extraction: Extraction, settings: Settings, commune: str | None = None,
@@ -312,7 +329,8 @@ def prepare(source: Source, extraction: Extraction, settings: Settings, commune:
     """One document's rows assembled, cleaned and labelled (pure)."""
     assembly = synergy_rows(extraction, settings)
     if not assembly.rows:
-        return Prepared("aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)", None, None, {}, None, [])
+        return Prepared("aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)", None, None,
+                        PREPARED_SCHEMA.empty_table(), None, [])
     found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
     columns = document_columns(assembly, source, commune or found_commune, annee or found_year)
     frame = typed(pd.DataFrame(columns, columns=list(OUTPUT_COLUMNS)))
@@ -322,7 +340,7 @@ def prepare(source: Source, extraction: Extraction, settings: Settings, commune:
     tagged = any(f.strategy == TAGGED for f in extraction.fragments)
     report = DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
                             remarques=extraction.notes)
-    return Prepared("", document, report, columns, find_labels(frame, settings.normalise),
+    return Prepared("", document, report, arrow_columns(columns), find_labels(frame, settings.normalise),
                     find_domaines(frame, settings.domaine, settings.normalise))
 
 
@@ -351,16 +369,16 @@ class Kept:
 
 
 def kept_table(prepared: list[tuple[Source, Prepared]], settings: Settings) -> Kept:
-    """One report per commune and year, the kept documents' rows in one table, built once,
-    column by column (its text columns are Arrow arrays: the prepared documents can then go)."""
+    """One report per commune and year, the kept documents' rows in one table, built once from
+    their Arrow columns."""
     rejects = [Reject(source.shown, p.reject) for source, p in prepared if p.reject]
     documents = [p for _, p in prepared if not p.reject]
     kept_documents, doublons, conflits = one_report_each([p.document for p in documents], settings.doublons)
     kept_files = {d.fichier for d in kept_documents}
     kept = [p for p in documents if p.document.fichier in kept_files]
     if kept:
-        table = typed(pd.DataFrame({c: [v for p in kept for v in p.columns[c]] for c in OUTPUT_COLUMNS},
-                                   columns=list(OUTPUT_COLUMNS)))
+        rows = pa.concat_tables([p.columns for p in kept])
+        table = typed(rows.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
         labels = Labels.concat([p.labels for p in kept]), [c for p in kept for c in p.domaines]
     else:
         table, labels = typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS))), None
@@ -439,7 +457,7 @@ def run(
 ) -> RunResult:
     prepared, rejects = prepare_documents(inputs, settings, commune, annee, cache, jobs, progress)
     kept = kept_table(prepared, settings)
-    del prepared  # a copy of the table in Python objects: let it go before the corpus-wide steps
+    del prepared  # a copy of the table's rows: let it go before the corpus-wide steps
     assembled, found = corpus_table(kept, settings, registre)
     labelled = label_table(assembled.table, settings) if found is None else with_found_labels(assembled.table, found)
     table, failures, pending = corrected_and_validated(labelled, corrections)
