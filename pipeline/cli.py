@@ -160,11 +160,11 @@ def run(
         suffix = Path(doc.fichier).suffix.lower()
         unit = "tableaux" if suffix in OFFICE_READERS else "feuilles" if suffix in SHEET_READERS else "pages"
         unit += " (structure balisée)" if doc.balise else ""
-        say(f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} avertissement(s), "
-            f"{doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)"
-            + "".join(f", {remark}" for remark in doc.remarques))
-        for warning in doc.avertissements:
-            say(f"    - {warning}")
+        # One message a document, its warnings included: a corpus has thousands of lines to show.
+        say("\n".join([f"{doc.fichier} : {doc.lignes} lignes, {doc.pages} {unit}, {len(doc.avertissements)} "
+                       f"avertissement(s), {doc.a_verifier} ligne(s) à vérifier, {doc.echecs} contrôle(s) échoué(s)"
+                       + "".join(f", {remark}" for remark in doc.remarques),
+                       *(f"    - {warning}" for warning in doc.avertissements)]))
     for doublon in result.doublons:
         say(f"DOUBLON {doublon.fichier} : {doublon.raison} ({doublon.fichier_garde})")
     for group in result.conflits:

@@ -96,7 +96,10 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     latest year's cells kept. No line is ever removed; a row without a name is not a synergy to
     remember."""
     entries = {values[1]: dict(zip(COLUMNS, values)) for values in zip(*(registry[c].tolist() for c in COLUMNS))}
-    folded: dict[str, set[str]] = {}  # each entry's names, folded once
+    # Each entry a row touches, parsed once: its names, their folded forms, its years.
+    names: dict[str, list[str]] = {}
+    folded: dict[str, set[str]] = {}
+    years: dict[str, set[int]] = {}
     dated = table.assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
     dated = dated.sort_values("_annee", kind="stable", na_position="first")
     columns = ("id_synergie", "commune", "synergie", "_annee", *CELL_COLUMNS)
@@ -104,22 +107,22 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         row = dict(zip(columns, values))
         if not row["synergie"].strip():
             continue  # a row without a name (a misread table, flagged by validation) names no synergy
-        entry = entries.setdefault(row["id_synergie"], {
-            "commune": row["commune"], "id_synergie": row["id_synergie"], "noms": "", "annees": ""})
-        known = folded.get(row["id_synergie"])
-        if known is None:
-            names = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
-            entry["noms"] = NAMES_SEPARATOR.join(names)
-            known = folded[row["id_synergie"]] = {fold(n) for n in names}
+        key = row["id_synergie"]
+        entry = entries.setdefault(key, {"commune": row["commune"], "id_synergie": key, "noms": "", "annees": ""})
+        if key not in names:
+            names[key] = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
+            folded[key] = {fold(n) for n in names[key]}
+            years[key] = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
         name = fold(row["synergie"])
-        if name not in known:
-            known.add(name)
-            entry["noms"] = NAMES_SEPARATOR.join(filter(None, (entry["noms"], row["synergie"])))
-        years = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
+        if name not in folded[key]:
+            folded[key].add(name)
+            names[key].append(row["synergie"])
         year = None if pd.isna(row["_annee"]) else int(row["_annee"])
-        if year is None or not years or year >= max(years):
+        if year is None or not years[key] or year >= max(years[key]):
             entry.update({c: row[c] for c in CELL_COLUMNS})
         if year is not None:
-            years.add(year)
-        entry["annees"] = YEARS_SEPARATOR.join(map(str, sorted(years)))
+            years[key].add(year)
+    for key in names:
+        entries[key]["noms"] = NAMES_SEPARATOR.join(names[key])
+        entries[key]["annees"] = YEARS_SEPARATOR.join(map(str, sorted(years[key])))
     return pd.DataFrame(list(entries.values()), columns=list(COLUMNS)).fillna("").astype(str)
