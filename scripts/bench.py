@@ -178,9 +178,7 @@ def child(spec: str) -> None:
     start, cpu_start = time.perf_counter(), _cpu_seconds()
     pages = CONTENDERS[args["name"]](args)
     seconds = time.perf_counter() - start
-    # The pipeline reads each document in a worker process (pipeline/worker.py): its peak counts too.
-    peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    print(json.dumps({"pages": pages, "seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": peak_mb}))
+    print(json.dumps({"pages": pages, "seconds": seconds, "cpu": _cpu_seconds() - cpu_start}))
 
 
 def _cpu_seconds() -> float:
@@ -190,12 +188,20 @@ def _cpu_seconds() -> float:
 
 
 def measure(name: str, paths: list[Path], **extra) -> dict:
+    """One contender in its own process; its peak memory is its process tree's (the pipeline's
+    reader workers included), sampled from outside: a child's own maximum resident size would
+    count this script's memory, which Linux carries over the fork into the child's figure."""
     spec = json.dumps({"name": name, "paths": [str(p) for p in paths], **extra})
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, __file__, "--child", spec], capture_output=True, text=True, env=env)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "échec"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as output, tempfile.TemporaryFile("w+") as messages:
+        proc = subprocess.Popen([sys.executable, __file__, "--child", spec], stdout=output, stderr=messages,
+                                text=True, env=env)
+        peak = peak_while_running(proc)
+        output.seek(0), messages.seek(0)
+        lines, errors = output.read().strip().splitlines(), messages.read().strip().splitlines()
+    if proc.returncode != 0:
+        return {"error": errors[-1] if errors else "échec"}
+    return {**json.loads(lines[-1]), "peak_mb": peak}
 
 
 def bench_report(args) -> None:
@@ -327,6 +333,16 @@ def bench_pages(args) -> None:
 
 # --- issue 14: corpus scale, start-up, year matching; `synergies` run as a user runs it -------
 
+def peak_while_running(proc: subprocess.Popen) -> float:
+    """The peak memory of a process tree until it ends (MB, sampled every 20 ms: a short-lived peak
+    may be missed)."""
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.02)
+    return peak
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants (MB), from /proc."""
     children: dict[int, list[int]] = {}
@@ -359,10 +375,7 @@ def synergies(args: list[str], cwd: Path, cores: set[int] | None = None) -> dict
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=messages, text=True,
                                 preexec_fn=(lambda: os.sched_setaffinity(0, cores)) if cores else None)
-        peak = 0.0
-        while proc.poll() is None:
-            peak = max(peak, tree_rss_mb(proc.pid))
-            time.sleep(0.02)
+        peak = peak_while_running(proc)
         seconds = time.perf_counter() - start
         if proc.returncode not in (0, 1):
             messages.seek(0)
