@@ -79,6 +79,16 @@ def test_missing_french_data_says_what_to_install():
         read_pdf(SCAN, Settings().extract, OcrSettings(language="zzz"))
 
 
+def test_skew_search_drops_ink_turned_off_the_picture():
+    """Fuzz mutant 00682 (seed 12): a page whose ink reaches its corners, turned by the search,
+    put a point two rows below the picture and the two halves of the profile out of step."""
+    page = np.full((400, 600), 255, np.uint8)
+    page[-3:, :] = 0  # ink along the bottom edge, to the corners
+    page[:3, :] = 0
+    s = OcrSettings()
+    assert abs(skew_angle(page, 200 / 72, s)) <= s.max_skew
+
+
 def test_skew_is_measured_and_rules_found_in_a_drawn_table():
     s = OcrSettings()
     pt = 300 / 72

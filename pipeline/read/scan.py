@@ -148,8 +148,9 @@ class _Ink:
         row = self.y * np.cos(radians) - self.x * np.sin(radians) + self.height / 2
         below = np.floor(row)
         share = row - below
-        # Rows counted from two above the picture; ink turned off it is dropped, as `rotated` does.
-        index = np.clip(below, -2, self.height + 1).astype(np.int64) + 2
+        # Rows counted from two above the picture; ink turned off it is dropped, as `rotated` does
+        # (clipped to the row below the last, so both counts have the same length).
+        index = np.clip(below, -2, self.height).astype(np.int64) + 2
         profile = (np.bincount(index, self.weight * (1 - share), minlength=self.height + 4)
                    + np.bincount(index + 1, self.weight * share, minlength=self.height + 4))[2:self.height + 2]
         return float(profile @ profile)
