@@ -111,12 +111,12 @@ def rows_fingerprint() -> str:
     return own + _fingerprint(tuple(PACKAGE / f"{m}.py" for m in ROWS_CODE))
 
 
-def rows_base(settings: Settings) -> str:
-    """What shapes every document's labelled rows in a run: its extraction key, the code and
-    every setting, the vocabularies (computed once per run, not once per document)."""
+def rows_base(settings: Settings, extraction: str) -> str:
+    """What shapes every document's labelled rows in a run: its extraction key (`extraction_key`),
+    the code and every setting, the vocabularies (computed once per run, not once per document)."""
     vocabularies = [resources.files("schemas").joinpath(name).read_text(encoding="utf-8")
                     for name in ("vocabulaires.yaml", "domaines.yaml")]
-    material = json.dumps([extraction_key(settings), rows_fingerprint(), dataclasses.asdict(settings), vocabularies],
+    material = json.dumps([extraction, rows_fingerprint(), dataclasses.asdict(settings), vocabularies],
                           sort_keys=True, default=str)
     return hashlib.sha256(material.encode()).hexdigest()
 

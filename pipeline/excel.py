@@ -64,10 +64,10 @@ def write_xlsx(table: pd.DataFrame, rejects: pd.DataFrame, target: Path) -> None
 
     def write(tmp: Path) -> None:
         book = FastExcel(str(tmp)).freeze(row=1)
+        wrapped, bold = Format().set_text_wrap().set_align("top"), Format().set_bold()
         for title, cells in sheets.items():
-            wrapped = Format().set_text_wrap().set_align("top")
             book.sheet(title, cells, column_widths=sheet_widths(cells), column_formats=[wrapped] * len(cells.columns),
-                       header_format=Format().set_bold(), autofilter=True)
+                       header_format=bold, autofilter=True)
         book.save()
 
     write_atomic(target, write)

@@ -114,7 +114,8 @@ def prepare_documents(
     """Every document prepared (`prepare`), in input order: from the cache of prepared documents,
     else from its cached extraction, else read anew. Each is prepared as soon as it is read and
     its extraction let go, so memory does not grow with the corpus."""
-    key, base = extraction_key(settings), rows_base(settings)
+    key = extraction_key(settings)
+    base = rows_base(settings, key)
 
     def keep(source: Source, extraction: Extraction) -> Prepared:
         prepared = prepare(source, extraction, settings, commune, annee)
