@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .scan import OcrPage
 
 WORD = re.compile(r"\S+")  # a word of the page's text: a run of non-space characters
+_LIGATURE = re.compile("[" + "".join(map(chr, LIGATURES)) + "]")  # a character `LIGATURES` rewrites
 # pdfium's font weight is often 400 for a bold face; the font's name says it ("DejaVuSans-Bold").
 _BOLD_FONT = re.compile(rb"bold|black|heavy|demi|semibold", re.IGNORECASE)
 
@@ -162,36 +163,68 @@ def _words(textpage: pdfium.PdfTextPage, height: float, s: ExtractSettings) -> l
     length, i.e. a gap pdfium did not mark with a space) is measured character by character.
     """
     text, count = page_text(textpage)
-    handle = textpage.raw  # the bare handle: ctypes takes it as is in the three calls per word
-    bold_face = BoldFaces(handle)
+    handle = address(textpage.raw)
+    bold_face = BoldFaces(textpage.raw)
     rect = pdfium_c.FS_RECTF()
-    box = pdfium_c.FPDFText_GetLooseCharBox
+    at, box = ctypes.addressof(rect), _loose_char_box
+    # Most pages hold no ligature nor soft hyphen: their words are taken as they are.
+    translate = LIGATURES if _LIGATURE.search(text, 0, count) else None
     words: list[Segment] = []
     for match in WORD.finditer(text, 0, count):
         first, last = match.start(), match.end() - 1
         bold = bold_face(first)
-        box(handle, first, rect)
+        box(handle, first, at)
         x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
-        box(handle, last, rect)
+        box(handle, last, at)
         x1, last_top, last_bottom = rect.right, height - rect.top, height - rect.bottom
         width_limit = (last - first + 1) * (bottom - top) + s.word_gap
         if _same_line(top, bottom, last_top, last_bottom, s) and 0 <= x1 - x0 <= width_limit:
-            words.append(Segment(match.group().translate(LIGATURES), x0, top, x1, max(bottom, height - rect.bottom), bold))
+            word = match.group()
+            words.append(Segment(word.translate(translate) if translate else word, x0, top, x1,
+                                 max(bottom, last_bottom), bold))
         else:
             words.extend(replace(w, bold=bold) for w in measured_words(textpage, text, first, last + 1, height, s))
     return words
 
 
+def address(handle) -> int | None:
+    """A pdfium object handle as a number, to compare handles from different calls."""
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
+def _by_address(function, restype, *argtypes):
+    """A pdfium function taking handles as plain addresses: pypdfium2's binding checks each
+    argument's pointer type, a good part of a call's cost for the calls made for every word."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address(function))
+
+
+_loose_char_box = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                              ctypes.c_void_p)
+_text_object = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+
+
 class BoldFaces:
     """Whether a character of a page is set in a bold face, by its font's name: asked for every
-    word, so one buffer serves the page and each font's name is tested once."""
+    word, so each text object's font is looked up once (its words share it), through one buffer,
+    and each font's name is tested once."""
 
     def __init__(self, textpage) -> None:
         self.textpage = textpage
+        self.handle = address(textpage)
         self.name = ctypes.create_string_buffer(128)
         self.known: dict[bytes, bool] = {}
+        self.objects: dict[int | None, bool] = {}
 
     def __call__(self, index: int) -> bool:
+        obj = _text_object(self.handle, index)
+        bold = self.objects.get(obj) if obj else None  # a character pdfium generated has no object
+        if bold is None:
+            bold = self._font(index)
+            if obj:
+                self.objects[obj] = bold
+        return bold
+
+    def _font(self, index: int) -> bool:
         size = pdfium_c.FPDFText_GetFontInfo(self.textpage, index, self.name, len(self.name), None)
         name = self.name.value if 0 < size <= len(self.name) else b""  # a name not written: none
         bold = self.known.get(name)

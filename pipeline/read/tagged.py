@@ -49,7 +49,7 @@ from ..headers import match_header
 from ..model import Fragment, PageContent, Segment
 from ..settings import ExtractSettings, LimitSettings
 from .office import grid_columns
-from .pdf import WORD, BoldFaces, PdfDocument, measured_words, page_text
+from .pdf import WORD, BoldFaces, PdfDocument, address, measured_words, page_text
 
 STRATEGY = "balise"
 _ROW_GROUPS = {"THead", "TBody", "TFoot"}
@@ -204,12 +204,12 @@ def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> di
     Only the page's own content stream: ids inside a form XObject belong to the form's."""
     textpage = page.get_textpage()
     try:
-        marks = {_address(obj.raw): mcid
+        marks = {address(obj.raw): mcid
                  for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=0)
                  if (mcid := pdfium_c.FPDFPageObj_GetMarkedContentID(obj)) >= 0}
         text, count = page_text(textpage)
-        bold_face = BoldFaces(textpage)
-        owner = [marks.get(_address(pdfium_c.FPDFText_GetTextObject(textpage, i)), -1) for i in range(count)]
+        bold_face = BoldFaces(textpage.raw)
+        owner = [marks.get(address(pdfium_c.FPDFText_GetTextObject(textpage, i)), -1) for i in range(count)]
         texts: dict[int, list[Segment]] = defaultdict(list)
         for word in WORD.finditer(text):
             for mcid, indexes in groupby(range(word.start(), word.end()), key=owner.__getitem__):
@@ -221,11 +221,6 @@ def _marked_texts(page: pdfium.PdfPage, height: float, s: ExtractSettings) -> di
         return texts
     finally:
         textpage.close()
-
-
-def _address(handle) -> int | None:
-    """A pdfium object handle as a number, to compare handles from different calls."""
-    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 # ------------------------------------------------------------------------- the rows (pure)
