@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 
 from ..model import Rule, Segment
 from ..settings import ExtractSettings
@@ -24,33 +25,45 @@ def line_segments(words: list[Segment], s: ExtractSettings, rules: tuple[Rule, .
     column edge: an x at which words start, after a gap, on several lines of the same stretch of
     the page, or the side of shaded cells (alternate rows shaded: the edge holds over the stretch).
     """
+    tolerance, segment_gap, word_gap, snap = s.line_tolerance, s.segment_gap, s.word_gap, s.rule_snap
     lines: list[list[Segment]] = []
-    for w in sorted(words, key=lambda w: w.top):
-        for line in reversed(lines[-8:]):
-            if abs(line[0].top - w.top) <= s.line_tolerance:
-                line.append(w)
+    tops: list[float] = []  # each line's first top
+    for w in sorted(words, key=_TOP):
+        top = w.top
+        # The last line first: words sorted by top mostly go on it.
+        if tops and abs(tops[-1] - top) <= tolerance:
+            lines[-1].append(w)
+            continue
+        for i in range(len(lines) - 2, max(len(lines) - 9, -1), -1):
+            if abs(tops[i] - top) <= tolerance:
+                lines[i].append(w)
                 break
         else:
             lines.append([w])
+            tops.append(top)
     for line in lines:
-        line.sort(key=lambda w: w.x0)
+        line.sort(key=_X0)
     edges = _ByX(_column_edges(lines, s) + _shading_edges(shading_sides or [], s))
     verticals = _ByX([((r.x0 + r.x1) / 2, r.top, r.bottom) for r in rules if not r.horizontal])
     segments = []
     for line in lines:
         run = [line[0]]
+        left = line[0].x1
         for w in line[1:]:
-            left = run[-1].x1
             gap = w.x0 - left
-            if (gap > s.segment_gap
-                    or (verticals.marks and any(left - s.rule_snap <= x <= w.x0 + s.rule_snap and top <= w.ymid <= bottom
-                                                for x, top, bottom in verticals.between(left - s.rule_snap, w.x0 + s.rule_snap)))
-                    or (gap > s.word_gap and _on_edge(w, edges, s))):
+            if (gap > segment_gap
+                    or ((near := verticals.between(left - snap, w.x0 + snap))
+                        and any(left - snap <= x <= w.x0 + snap and top <= w.ymid <= bottom for x, top, bottom in near))
+                    or (gap > word_gap and _on_edge(w, edges, s))):
                 segments.append(_join(run))
                 run = []
             run.append(w)
+            left = w.x1
         segments.append(_join(run))
     return segments
+
+
+_TOP, _X0 = attrgetter("top"), attrgetter("x0")
 
 
 class _ByX:
@@ -100,21 +113,15 @@ def _shading_edges(sides: list[Rule], s: ExtractSettings) -> list[tuple[float, f
 
 
 def _on_edge(word: Segment, edges: _ByX, s: ExtractSettings) -> bool:
-    return any(abs(word.x0 - x) <= s.edge_tolerance and top <= word.top <= bottom
-               for x, top, bottom in edges.between(word.x0 - s.edge_tolerance, word.x0 + s.edge_tolerance))
+    near = edges.between(word.x0 - s.edge_tolerance, word.x0 + s.edge_tolerance)
+    return bool(near) and any(abs(word.x0 - x) <= s.edge_tolerance and top <= word.top <= bottom for x, top, bottom in near)
 
 
 def _join(words: list[Segment]) -> Segment:
     if len(words) == 1:  # a word alone is its own run (a third of the runs)
         return words[0]
-    return Segment(
-        " ".join(w.text for w in words),
-        words[0].x0,
-        min(w.top for w in words),
-        max(w.x1 for w in words),
-        max(w.bottom for w in words),
-        all(w.bold for w in words),
-    )
+    return Segment(" ".join([w.text for w in words]), words[0].x0, min([w.top for w in words]),
+                   max([w.x1 for w in words]), max([w.bottom for w in words]), all([w.bold for w in words]))
 
 
 def split_furniture(
