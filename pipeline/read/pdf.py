@@ -123,7 +123,11 @@ def check_pixels(width: float, height: float, scale: float, number: int, limits:
 
 def needs_ocr(page: PageContent, s: OcrSettings) -> bool:
     """Whether a page has no text layer worth the name: a scan, perhaps with a stamped date."""
-    chars = sum(len(seg.text.replace(" ", "")) for seg in page.segments + page.furniture)
+    chars = 0
+    for seg in page.segments + page.furniture:  # counted until there are enough: most pages are full of text
+        chars += len(seg.text) - seg.text.count(" ")
+        if chars >= s.min_text_chars:
+            return False
     return chars < s.min_text_chars
 
 
