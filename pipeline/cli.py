@@ -107,13 +107,16 @@ def run(
     corrections: Path = CORRECTIONS_OPTION,
 ) -> None:
     """Extraire les synergies des rapports et écrire synergies.csv / .parquet / .xlsx dans OUT."""
-    from . import registry
-    from .cache import ExtractionCache
-    from .corrections import CorrectionsError, read_corrections
-    from .duplicates import duplicates_frame
-    from .read import OFFICE_READERS, SHEET_READERS
-    from .run import run as run_pipeline
-    from .stages import write_outputs
+    from .loading import libraries
+
+    with libraries("pipeline.stages"):
+        from . import registry
+        from .cache import ExtractionCache
+        from .corrections import CorrectionsError, read_corrections
+        from .duplicates import duplicates_frame
+        from .read import OFFICE_READERS, SHEET_READERS
+        from .run import run as run_pipeline
+        from .stages import write_outputs
 
     missing = [path for path in inputs if not path.exists()]
     if missing:  # a mistyped path must not replace the previous results by an empty table

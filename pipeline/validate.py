@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
+# pandera loads its checks for pandas (and hypothesis, when installed) at the first validation:
+# loaded here, with the run's other libraries (`pipeline.loading`).
+import pandera.backends.pandas.builtin_checks  # noqa: F401
 
 from schemas.contract import SynergiesContract
 

@@ -100,10 +100,13 @@ def merged_report(target: Path, copies: int) -> Path:
 def run_pipeline(paths: list[Path], out: Path, cache: Path | None, jobs: int = 1) -> int:
     from dataclasses import replace
 
-    from pipeline.cache import ExtractionCache
-    from pipeline.run import run
-    from pipeline.settings import Settings
-    from pipeline.stages import write_outputs
+    from pipeline.loading import libraries
+
+    with libraries("pipeline.stages"):  # as `synergies run` loads them
+        from pipeline.cache import ExtractionCache
+        from pipeline.run import run
+        from pipeline.settings import Settings
+        from pipeline.stages import write_outputs
 
     # The copies are one report in many files: duplicate detection would read it once; a speed
     # measure reads every copy, so detection by content is off here (copies differ in bytes).
