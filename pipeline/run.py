@@ -21,7 +21,7 @@ import pyarrow as pa
 from . import registry
 from .assemble import Assembly, assemble
 from .cache import ExtractionCache, extraction_key, rows_base, rows_key
-from .clean import clean_row, document_words, vocabulary_words
+from .clean import clean_row, document_words, french_dictionary, vocabulary_words
 from .corrections import apply_corrections, empty_corrections, empty_pending
 from .domaine import Choix, find_domaines, with_domaines
 from .duplicates import Document, Duplicate, content, one_report_each
@@ -35,7 +35,7 @@ from .read import DOCUMENT_SUFFIXES, DocumentError
 from .read.tagged import STRATEGY as TAGGED
 from .rubriques import fill_rubriques
 from .settings import OcrSettings, Settings
-from .validate import validate
+from .validate import contract, validate
 from .worker import Read, hash_file, read_documents
 
 T = TypeVar("T")
@@ -132,13 +132,21 @@ def prepare_documents(
         extraction = cache.get(source.sha256, key)
         return None if extraction is None else keep(source, extraction)
 
-    return _each_document(inputs, settings, cache, jobs, progress, cached, keep)
+    def meanwhile() -> None:
+        """What the first document's rows and the validation load on first use (pandera, the
+        Hunspell dictionary), loaded while the workers read."""
+        contract()
+        french_dictionary(settings.clean.dictionary)
+
+    return _each_document(inputs, settings, cache, jobs, progress, cached, keep, meanwhile)
 
 
 def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jobs: int,
                    progress: Callable[[str], None] | None, cached: Callable[[Source], T | None],
-                   keep: Callable[[Source, Extraction], T]) -> tuple[list[tuple[Source, T]], list[Reject]]:
-    """What `cached` finds for each document, else what `keep` makes of its extraction once read.
+                   keep: Callable[[Source, Extraction], T], meanwhile: Callable[[], object] | None = None
+                   ) -> tuple[list[tuple[Source, T]], list[Reject]]:
+    """What `cached` finds for each document, else what `keep` makes of its extraction once read
+    (`meanwhile`: what this process prepares while the workers read, see `read_documents`).
 
     Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
     by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
@@ -177,7 +185,7 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
         if progress:
             progress(shown[i])
 
-    read_documents([paths[i] for i in todo], settings, jobs, done)
+    read_documents([paths[i] for i in todo], settings, jobs, done, meanwhile)
     found = []
     for i in range(len(paths)):
         outcome = results[i]

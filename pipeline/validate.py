@@ -8,16 +8,13 @@ none: it is the run's fault, not the row's. No file I/O here; the run writes the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
-# pandera loads its checks for pandas (and hypothesis, when installed) at the first validation:
-# loaded here, with the run's other libraries (`pipeline.loading`).
-import pandera.backends.pandas.builtin_checks  # noqa: F401
 
-from schemas.contract import SynergiesContract
+from .loading import libraries
 
 FAILURE_COLUMNS = ("fichier_source", "page_debut", "ligne", "colonne", "controle", "valeur")
 
@@ -137,12 +134,28 @@ def _flag(frame: pd.DataFrame, found: list[Echec]) -> pd.DataFrame:
     return out
 
 
+@functools.cache
+def contract() -> type:
+    """The contract's schema, its checks ready. pandera (0.17 s to import) and its checks for
+    pandas (with hypothesis when installed, 0.15 s, which pandera would load at the first
+    validation) are loaded here rather than with this module, with the collector off like the
+    run's other libraries (`pipeline.loading`): a run loads them while its workers read
+    (`worker.read_documents`), not before the first page or after the last."""
+    with libraries("pandera.backends.pandas.builtin_checks"):
+        import pandera.backends.pandas.builtin_checks  # noqa: F401
+
+        from schemas.contract import SynergiesContract
+    return SynergiesContract
+
+
 def validate(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frame with failing rows flagged, and the table of failures (empty when all pass)."""
+    from pandera.errors import SchemaErrors
+
     positional = frame.reset_index(drop=True)
     try:
-        SynergiesContract.validate(positional, lazy=True)
-    except pa.errors.SchemaErrors as err:
+        contract().validate(positional, lazy=True)
+    except SchemaErrors as err:
         cases = err.failure_cases
     else:
         cases = pd.DataFrame(columns=["check", "column", "failure_case", "index"])

@@ -185,11 +185,12 @@ class _Worker:
 
 
 def read_documents(paths: list[Path], settings: Settings, jobs: int,
-                   done: Callable[[int, Read | str], None]) -> None:
+                   done: Callable[[int, Read | str], None], meanwhile: Callable[[], object] | None = None) -> None:
     """Read `paths` in at most `jobs` bounded worker processes; `done(i, outcome)` for each, in the
     order they finish. A worker that went past a limit or failed on a document is replaced by a
     fresh one. `jobs=0` reads them in this process, unbounded: for tests that replace a reader's
-    function, and for debugging."""
+    function, and for debugging. `meanwhile` is work of this process's own for later (imports),
+    done once as soon as every worker has a task: while they read rather than before or after."""
     if jobs == 0:
         for index, path in enumerate(paths):
             done(index, perform(Task(index, path), settings))
@@ -246,6 +247,9 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
                 task = waiting.popleft()
                 worker.give(task, deadlines.setdefault(task.index, time.monotonic() + limits.temps_document))
             busy = {w.results: w for w in workers if w.task is not None}
+            if meanwhile is not None and len(busy) == jobs:
+                meanwhile()
+                meanwhile = None
             timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), timeout):
                 worker = busy[conn]

@@ -13,7 +13,7 @@ import pytest
 from pipeline.model import LABEL_COLUMNS, PageContent, Row, Segment
 from pipeline.read import DocumentError
 from pipeline import worker
-from pipeline.read.pdf import needs_ocr, ocr_pdf_page, read_pdf
+from pipeline.read.pdf import OcrPending, needs_ocr, ocr_pdf_page, read_pdf
 from pipeline.read.scan import INSTALL_TESSERACT, OcrPage, mask_rules, rotated, rule_masks, skew_angle, tessdata
 from pipeline.run import ocr_doubts, process_document, run
 from pipeline.score import score
@@ -149,6 +149,30 @@ def test_a_scan_read_over_two_workers_is_the_same_as_over_one(tmp_path, monkeypa
     pages = [p.name.split("-") for p in readers.iterdir()]
     assert sorted(int(number) for number, _ in pages) == list(range(1, 9))  # each page once...
     assert len({pid for _, pid in pages}) == 2  # ... by the two workers
+
+
+def test_a_scans_pages_are_handed_out_heaviest_picture_first():
+    """Issue 14: the pages whose pictures take the most bytes in the file (the busiest, the
+    longest to read by OCR) are listed first, so that the last pages to finish over several
+    workers are short ones. Sizes as pypdf finds them, not pdfium."""
+    from pypdf import PdfReader
+
+    stored = {i + 1: sum(len(x.get_object()._data) for x in page["/Resources"]["/XObject"].values())
+              for i, page in enumerate(PdfReader(SCAN).pages)}
+    with pytest.raises(OcrPending) as pending:
+        read_pdf(SCAN.read_bytes(), Settings().extract, defer_ocr=True)
+    assert pending.value.numbers == tuple(sorted(stored, key=lambda n: -stored[n]))
+
+
+def test_the_run_loads_what_it_needs_later_while_the_workers_read(tmp_path):
+    """Issue 14: `meanwhile` is done once, as soon as every worker has a document, before any
+    has finished: the main process prepares while they read, not before or after."""
+    shutil.copy(SAMPLES["regle"], tmp_path / "a.pdf")
+    shutil.copy(SAMPLES["sans_filets"], tmp_path / "b.pdf")
+    finished, calls = [], []
+    worker.read_documents(sorted(tmp_path.iterdir()), Settings(), 2, lambda i, outcome: finished.append(i),
+                          lambda: calls.append(len(finished)))
+    assert calls == [0] and sorted(finished) == [0, 1]
 
 
 def test_a_scanned_page_that_cannot_be_read_rejects_its_document_only(tmp_path, monkeypatch):
