@@ -10,7 +10,8 @@ cold, then adding one report, min/median of 3, and the peak memory of the whole 
 3), `years` (`synergies diff` of 20,000 vs 20,000 synergies over 250 communes, whole process,
 min/median of 3), `rapport` (one 320-page report on one core against pdfplumber and pypdfium2,
 min/median of --runs), `scan` (the scanned sample with --jobs 1 on one core and --jobs 2 on two,
-min/median of --runs, outputs compared). The sections of issue 14 run `synergies` as a user does,
+min/median of --runs, outputs compared; then one --jobs 2 run's timeline in CPU seconds, which
+does not depend on the machine's load, and the wall time it predicts on two idle cores). The sections of issue 14 run `synergies` as a user does,
 in its own process (`rapport` and `scan`: the pipeline's `run` in a child process, as part 1).
 
 Each contender runs in its own process pinned to one core (peak memory is that process's maximum
@@ -117,6 +118,66 @@ def run_pipeline(paths: list[Path], out: Path, cache: Path | None, jobs: int = 1
     return sum(d.pages for d in result.documents)
 
 
+def run_timeline(paths: list[Path], out: Path, record: Path) -> int:
+    """The pipeline with `--jobs 2`, its CPU time written down as it goes (`record`, JSON lines):
+    the main process's when it hands a task out and when it is done, each worker's for each task."""
+    from pipeline import worker
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def write(entry: dict) -> None:
+        with open(record, "a") as fh:
+            fh.write(json.dumps(entry) + "\n")
+
+    def kind(task) -> str:
+        return "page" if task.page is not None else "last" if task.scanned else "first"
+
+    perform, give = worker.perform, worker._Worker.give
+
+    def timed_perform(task, settings):  # in the workers (forked: they run the patched code)
+        start = cpu()
+        try:
+            return perform(task, settings)
+        finally:
+            write({"task": kind(task), "pid": os.getpid(), "cpu": cpu() - start})
+
+    def timed_give(self, task, deadline) -> None:
+        write({"give": kind(task), "cpu": cpu()})
+        give(self, task, deadline)
+
+    write({"start": cpu()})
+    worker.perform, worker._Worker.give = timed_perform, timed_give
+    pages = run_pipeline(paths, out, None, jobs=2)
+    write({"end": cpu()})
+    return pages
+
+
+def timeline_figures(record: Path) -> dict[str, float]:
+    """What the two cores do in `run_timeline`'s record, in CPU seconds (the same on a loaded
+    machine): the main process alone before the first page is read by OCR (`head`: imports, the
+    document's first reading) and after the last (`tail`: the last reading, rows, validation,
+    output files), the pages in each worker, the main process's work while they read; and the
+    wall time this predicts on two idle cores."""
+    lines = [json.loads(line) for line in record.read_text().splitlines()]
+    start, end = (next(e[key] for e in lines if key in e) for key in ("start", "end"))
+    first_page, last = (next(e["cpu"] for e in lines if e.get("give") == key) for key in ("page", "last"))
+    tasks = [e for e in lines if "task" in e]
+    workers: dict[int, float] = {}
+    for e in tasks:
+        if e["task"] == "page":
+            workers[e["pid"]] = workers.get(e["pid"], 0.0) + e["cpu"]
+    reading = {k: sum(e["cpu"] for e in tasks if e["task"] == k) for k in ("first", "last")}
+    head = first_page - start + reading["first"]
+    meanwhile = last - first_page
+    tail = end - last + reading["last"]
+    # While both workers read, the main process's own work takes its share of the two cores.
+    span = max(max(workers.values()), (sum(workers.values()) + meanwhile) / 2)
+    return {"head": head, "tail": tail, "meanwhile": meanwhile, "workers": sorted(workers.values()),
+            "predicted": head + span + tail}
+
+
 def run_pdfium_chars(paths: list[Path]) -> int:
     import pypdfium2 as pdfium
 
@@ -168,6 +229,7 @@ def _page_count(path: Path) -> int:
 CONTENDERS = {
     "pipeline": lambda a: run_pipeline(a["paths"], Path(a["out"]), Path(a["cache"]) if a.get("cache") else None,
                                        a.get("jobs", 1)),
+    "pipeline timeline": lambda a: run_timeline(a["paths"], Path(a["out"]), Path(a["record"])),
     "pypdfium2 chars": lambda a: run_pdfium_chars(a["paths"]),
     "pdfplumber extract_tables": lambda a: run_pdfplumber(a["paths"]),
     "camelot lattice": lambda a: run_camelot(a["paths"]),
@@ -251,6 +313,10 @@ def bench_scan(args) -> None:
                 peaks[jobs] = max(peaks[jobs], r["peak_mb"])
                 pages = r["pages"]
         same = (out[1] / "synergies.csv").read_bytes() == (out[2] / "synergies.csv").read_bytes()
+        record = Path(tmp) / "chronologie.jsonl"
+        if "error" in (r := measure("pipeline timeline", [SCAN], out=str(out[2]), record=str(record), cores=2)):
+            raise SystemExit(f"chronologie : {r['error']}")
+        timeline = timeline_figures(record)
     print(f"\nPDF scanné, {pages} pages lues par OCR, {args.runs} exécutions (min / médiane)\n")
     print("| exécution | secondes | pages/s | secondes CPU (processus et lecteurs) | mémoire max (Mo) |")
     print("|---|---|---|---|---|")
@@ -260,6 +326,12 @@ def bench_scan(args) -> None:
               f"{min_median(cpu[jobs])} | {peaks[jobs]:.0f} |")
     speedup = statistics.median(seconds[1]) / statistics.median(seconds[2])
     print(f"\nAccélération sur deux cœurs (médianes) : {speedup:.2f}× ; synergies.csv identiques : {'oui' if same else 'NON'}")
+    # Wall times on two cores mean little on a shared machine; CPU seconds do not depend on the load.
+    print(f"\nChronologie d'un --jobs 2 en secondes CPU : processus principal seul avant la première page "
+          f"{timeline['head']:.2f} s, après la dernière {timeline['tail']:.2f} s, pendant la lecture "
+          f"{timeline['meanwhile']:.2f} s ; pages par lecteur {' / '.join(f'{w:.2f}' for w in timeline['workers'])} s. "
+          f"Prévu sur deux cœurs libres : {timeline['predicted']:.2f} s, soit "
+          f"{statistics.median(cpu[1]) / timeline['predicted']:.2f}× le --jobs 1 (ses secondes CPU, médiane)")
 
 
 def main() -> None:
