@@ -46,8 +46,13 @@ class UserError(Exception):
 
 
 def say(text: str, **style) -> None:
-    """One message on stderr; file names and cell text in it never reach the terminal raw."""
-    err.print(escaped(text), **style)
+    """One message on stderr; file names and cell text in it never reach the terminal raw. Rich
+    only on a terminal (colours): a log of a corpus run is thousands of plain lines, which rich
+    would lay out one by one (a third of a second for 1,000 documents)."""
+    if err.is_terminal:
+        err.print(escaped(text), **style)
+    else:
+        sys.stderr.write(escaped(text) + "\n")
 
 
 def load_settings(params: Optional[Path]) -> Settings:
@@ -146,7 +151,7 @@ def run(
             kept = not result.documents and (out / "synergies.csv").exists()
             if not kept:
                 write_outputs(result.table, result.rejects, result.failures, out, settings, corrections,
-                              doublons=duplicates_frame(result.doublons), pending=result.pending)
+                              doublons=duplicates_frame(result.doublons), pending=result.pending, jobs=jobs)
                 registry.save(result.registre, registre)
     except publish.OutputBusy as busy:
         say(str(busy))

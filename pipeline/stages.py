@@ -17,6 +17,7 @@ as `synergies run`, and writes its outputs atomically. One code path, two driver
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -112,19 +113,29 @@ def stage_export(interim: Path, out: Path, settings: Settings) -> None:
 
 def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataFrame, out: Path,
                   settings: Settings = Settings(), corrections: Path = CORRECTIONS,
-                  doublons: pd.DataFrame | None = None, pending: pd.DataFrame | None = None) -> None:
-    """All of a run's files, swapped into `out` together (the caller holds `out`'s lock)."""
-    with publish.output_set(out) as folder:
+                  doublons: pd.DataFrame | None = None, pending: pd.DataFrame | None = None,
+                  jobs: int = 1) -> None:
+    """All of a run's files, swapped into `out` together (the caller holds `out`'s lock). With
+    `jobs` > 1 the workbook is written on a second thread, beside the other files: rust_xlsxwriter
+    does most of its work without holding the interpreter."""
+    with publish.output_set(out) as folder, ThreadPoolExecutor(max_workers=1) as side:
+        def workbook() -> None:
+            write_xlsx(table, _rejects_frame(rejects), folder / "synergies.xlsx")
+
+        book = side.submit(workbook) if jobs > 1 else None
         export.write_csv(duplicates_frame([]) if doublons is None else doublons, folder / "doublons.csv")
         export.write_csv(table, folder / "synergies.csv")
         export.write_parquet(table, folder / "synergies.parquet")
-        write_xlsx(table, _rejects_frame(rejects), folder / "synergies.xlsx")
         export.write_csv(_rejects_frame(rejects), folder / "rejects.csv")
         export.write_csv(failures, folder / "validation_report.csv")
         export.write_text(report_markdown(failures), folder / "validation_report.md")
         export.write_csv(empty_pending() if pending is None else pending, folder / PENDING)
         write_duckdb(folder / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings),
                      corrections_table(corrections))
+        if book:
+            book.result()
+        else:
+            workbook()
 
 
 def _evolution(table: pd.DataFrame, settings: Settings) -> pd.DataFrame | None:
