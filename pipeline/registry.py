@@ -96,32 +96,39 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     latest year's cells kept. No line is ever removed; a row without a name is not a synergy to
     remember."""
     entries = {values[1]: dict(zip(COLUMNS, values)) for values in zip(*(registry[c].tolist() for c in COLUMNS))}
-    # Each entry a row touches, parsed once: its names, their folded forms, its years.
+    # Each entry a row touches, parsed once: its names, their folded forms, its years (and the
+    # latest); each distinct name folded once (a synergy keeps its name from year to year).
     names: dict[str, list[str]] = {}
     folded: dict[str, set[str]] = {}
     years: dict[str, set[int]] = {}
-    dated = table.assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
-    dated = dated.sort_values("_annee", kind="stable", na_position="first")
+    latest: dict[str, int | None] = {}
+    folds: dict[str, str] = {}
     columns = ("id_synergie", "commune", "synergie", "_annee", *CELL_COLUMNS)
-    for values in zip(*(dated[c].tolist() for c in columns)):
-        row = dict(zip(columns, values))
-        if not row["synergie"].strip():
+    dated = table[list(dict.fromkeys(c for c in columns if c != "_annee"))].assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
+    dated = dated.sort_values("_annee", kind="stable", na_position="first")
+    for key, commune, synergie, annee, *cells in zip(*(dated[c].tolist() for c in columns)):
+        if not synergie.strip():
             continue  # a row without a name (a misread table, flagged by validation) names no synergy
-        key = row["id_synergie"]
-        entry = entries.setdefault(key, {"commune": row["commune"], "id_synergie": key, "noms": "", "annees": ""})
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = {"commune": commune, "id_synergie": key, "noms": "", "annees": ""}
         if key not in names:
             names[key] = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
             folded[key] = {fold(n) for n in names[key]}
             years[key] = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
-        name = fold(row["synergie"])
+            latest[key] = max(years[key], default=None)
+        name = folds.get(synergie)
+        if name is None:
+            name = folds[synergie] = fold(synergie)
         if name not in folded[key]:
             folded[key].add(name)
-            names[key].append(row["synergie"])
-        year = None if pd.isna(row["_annee"]) else int(row["_annee"])
-        if year is None or not years[key] or year >= max(years[key]):
-            entry.update({c: row[c] for c in CELL_COLUMNS})
+            names[key].append(synergie)
+        year = None if pd.isna(annee) else int(annee)
+        if year is None or latest[key] is None or year >= latest[key]:
+            entry.update(zip(CELL_COLUMNS, cells))
         if year is not None:
             years[key].add(year)
+            latest[key] = year if latest[key] is None else max(latest[key], year)
     for key in names:
         entries[key]["noms"] = NAMES_SEPARATOR.join(names[key])
         entries[key]["annees"] = YEARS_SEPARATOR.join(map(str, sorted(years[key])))
