@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .export import write_text
+from .export import write_bytes
 from .model import Extraction, Fragment, ScanSummary
 from .settings import Settings
 
@@ -129,18 +129,19 @@ def rows_key(base: str, shown: str, commune: str | None, annee: int | None) -> s
 
 class ExtractionCache:
     """Extractions stored as interim/cache/<sha256>-<parameters>.json, and each document's labelled
-    rows beside them (<sha256>-<parameters>.lignes.json, `pipeline.run.Prepared`)."""
+    rows beside them (<sha256>-<parameters>.lignes.arrow, an Arrow stream: `pipeline.run.Prepared`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def path(self, sha256: str, key: str, kind: str = "") -> Path:
-        return self.folder / f"{sha256}-{key}{kind}.json"
+    def path(self, sha256: str, key: str, kind: str = ".json") -> Path:
+        return self.folder / f"{sha256}-{key}{kind}"
 
     def _read(self, path: Path, parse):
         try:
-            checksum, _, payload = path.read_text(encoding="utf-8").partition("\n")
-            if hashlib.sha256(payload.encode()).hexdigest() != checksum:
+            data = path.read_bytes()
+            checksum, payload = data[:64], memoryview(data)[65:]  # no copy of the payload
+            if hashlib.sha256(payload).hexdigest().encode() != checksum:
                 raise ValueError("contenu altéré")
             return parse(payload)
         except FileNotFoundError:
@@ -149,17 +150,18 @@ class ExtractionCache:
             path.unlink(missing_ok=True)  # damaged: rebuilt by the caller
             return None
 
-    def _write(self, path: Path, payload: str) -> None:
-        write_text(f"{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}", path)
+    def _write(self, path: Path, payload: bytes) -> None:
+        write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload, path)
 
     def get(self, sha256: str, key: str) -> Extraction | None:
-        return self._read(self.path(sha256, key), from_json)
+        return self._read(self.path(sha256, key), lambda payload: from_json(str(payload, "utf-8")))
 
     def put(self, sha256: str, key: str, extraction: Extraction) -> None:
-        self._write(self.path(sha256, key), to_json(extraction))
+        self._write(self.path(sha256, key), to_json(extraction).encode())
 
-    def get_rows(self, sha256: str, key: str) -> dict | None:
-        return self._read(self.path(sha256, key, ".lignes"), json.loads)
+    def get_rows(self, sha256: str, key: str, parse):
+        """A document's prepared rows, `parse`d from their bytes; None when missing or damaged."""
+        return self._read(self.path(sha256, key, ".lignes.arrow"), parse)
 
-    def put_rows(self, sha256: str, key: str, rows: dict) -> None:
-        self._write(self.path(sha256, key, ".lignes"), json.dumps(rows, ensure_ascii=False))
+    def put_rows(self, sha256: str, key: str, rows: bytes) -> None:
+        self._write(self.path(sha256, key, ".lignes.arrow"), rows)

@@ -88,3 +88,7 @@ def write_parquet(frame: pd.DataFrame, target: Path) -> None:
 
 def write_text(text: str, target: Path) -> None:
     write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes(data: bytes, target: Path) -> None:
+    write_atomic(target, lambda tmp: tmp.write_bytes(data))

@@ -484,11 +484,6 @@ class Labels:
     notes: list[list[str]]      # per row, the notes the labels add, after the row's own
     empty_name: list[bool]      # per row, an empty name: "synergie vide" goes before every note
 
-    @staticmethod
-    def concat(parts: list[Labels]) -> Labels:
-        return Labels({c: [v for p in parts for v in p.values[c]] for c in (parts[0].values if parts else {})},
-                      [n for p in parts for n in p.notes], [e for p in parts for e in p.empty_name])
-
 
 def find_labels(frame: pd.DataFrame, settings: NormaliseSettings, vocab: Vocabulaire | None = None) -> Labels:
     """The labels of every row's cells and the notes they add (pure: the frame is not changed)."""

@@ -10,10 +10,11 @@ reported in the rejects and never stops the others.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from typing import TypeVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -120,15 +121,15 @@ def prepare_documents(
     def keep(source: Source, extraction: Extraction) -> Prepared:
         prepared = prepare(source, extraction, settings, commune, annee)
         if cache:
-            cache.put_rows(source.sha256, rows_key(base, source.shown, commune, annee), prepared.to_json())
+            cache.put_rows(source.sha256, rows_key(base, source.shown, commune, annee), prepared.to_bytes())
         return prepared
 
     def cached(source: Source) -> Prepared | None:
         if cache is None:
             return None
-        found = cache.get_rows(source.sha256, rows_key(base, source.shown, commune, annee))
+        found = cache.get_rows(source.sha256, rows_key(base, source.shown, commune, annee), Prepared.from_bytes)
         if found is not None:
-            return Prepared.from_json(found)
+            return found
         extraction = cache.get(source.sha256, key)
         return None if extraction is None else keep(source, extraction)
 
@@ -298,39 +299,68 @@ def arrow_columns(columns: dict[str, list]) -> pa.Table:
     return pa.table([pa.array(values(f), type=f.type) for f in PREPARED_SCHEMA], schema=PREPARED_SCHEMA)
 
 
+# The labels and domains a document's cells give, found with the document alone and merged after
+# the corpus-wide steps (`with_found_labels`), travel beside its columns as columns of their own.
+NOTES, EMPTY_NAME, DOMAINE, DOMAINE_MOTIF = "libelles:notes", "libelles:synergie_vide", "domaine:choix", "domaine:motif"
+
+
+def found_columns(labels: Labels, domaines: list[Choix]) -> dict[str, pa.Array]:
+    """A document's labels and domains as Arrow columns, one value per row."""
+    values = {f"libelles:{c}": pa.array(v, type=pa.int64() if c == "avancement_pct" else pa.string())
+              for c, v in labels.values.items()}
+    return {**values, NOTES: pa.array(labels.notes, type=pa.list_(pa.string())),
+            EMPTY_NAME: pa.array(labels.empty_name, type=pa.bool_()),
+            DOMAINE: pa.array([c.domaine for c in domaines], type=pa.string()),
+            DOMAINE_MOTIF: pa.array([c.motif for c in domaines], type=pa.string())}
+
+
+def found_labels(rows: pa.Table) -> tuple[Labels, list[Choix]]:
+    """The labels and domains carried by some prepared rows (`found_columns`)."""
+    values = {name.removeprefix("libelles:"): rows[name].to_pylist() for name in rows.column_names
+              if name.startswith("libelles:") and name not in (NOTES, EMPTY_NAME)}
+    labels = Labels(values, rows[NOTES].to_pylist(), rows[EMPTY_NAME].to_pylist())
+    return labels, [Choix(d, m) for d, m in zip(rows[DOMAINE].to_pylist(), rows[DOMAINE_MOTIF].to_pylist())]
+
+
 @dataclass
 class Prepared:
     """One document taken as far as it goes alone: its rows assembled, cleaned and labelled, what
-    the duplicate check needs, and its report. Kept in the cache beside its extraction (plain
-    JSON), so that a run over a cached corpus reads neither the documents nor their extractions
-    and only does the corpus-wide steps."""
+    the duplicate check needs, and its report. Kept in the cache beside its extraction (an Arrow
+    stream, its few other fields as JSON in the stream's metadata), so that a run over a cached
+    corpus reads neither the documents nor their extractions and only does the corpus-wide steps."""
 
     reject: str  # why it holds no synergy table; "" when it has rows
     document: Document | None
     report: DocumentReport | None
-    columns: pa.Table  # the contract's columns before the corpus-wide steps (`PREPARED_SCHEMA`)
-    labels: Labels | None
-    domaines: list[Choix]
+    # The contract's columns before the corpus-wide steps (`PREPARED_SCHEMA`), then the labels
+    # and domains found in them (`found_columns`).
+    rows: pa.Table
 
-    def to_json(self) -> dict:
-        if self.reject:
-            return {"reject": self.reject}
-        d, r = self.document, self.report
-        return {"reject": "", "columns": self.columns.to_pydict(),
-                "document": [d.fichier, d.sha256, d.commune, d.annee, sorted(d.strategies), d.texte, d.scanned],
-                "report": [r.fichier, r.pages, r.lignes, r.avertissements, r.balise, list(r.remarques)],
-                "labels": [self.labels.values, self.labels.notes, self.labels.empty_name],
-                "domaines": [[c.domaine, c.motif] for c in self.domaines]}
+    def to_bytes(self) -> bytes:
+        fields = {"reject": self.reject}
+        if not self.reject:
+            d, r = self.document, self.report
+            fields |= {"document": [d.fichier, d.sha256, d.commune, d.annee, sorted(d.strategies), d.texte, d.scanned],
+                       "report": [r.fichier, r.pages, r.lignes, r.avertissements, r.balise, list(r.remarques)]}
+        rows = self.rows.replace_schema_metadata({"prepared": json.dumps(fields, ensure_ascii=False)})
+        sink = pa.BufferOutputStream()
+        # Compressed: smaller, and read back into buffers of its own rather than views of the
+        # file's bytes, which would keep every cached file whole in memory for the whole run.
+        with pa.ipc.new_stream(sink, rows.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as stream:
+            stream.write_table(rows)
+        return sink.getvalue().to_pybytes()
 
     @staticmethod
-    def from_json(data: dict) -> Prepared:
-        if data["reject"]:
-            return Prepared(data["reject"], None, None, PREPARED_SCHEMA.empty_table(), None, [])
-        fichier, sha256, commune, annee, strategies, texte, scanned = data["document"]
-        name, pages, lignes, warnings, balise, remarques = data["report"]
+    def from_bytes(data) -> Prepared:
+        rows = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+        fields = json.loads(rows.schema.metadata[b"prepared"])
+        if fields["reject"]:
+            return Prepared(fields["reject"], None, None, rows)
+        fichier, sha256, commune, annee, strategies, texte, scanned = fields["document"]
+        name, pages, lignes, warnings, balise, remarques = fields["report"]
         return Prepared("", Document(fichier, sha256, commune, annee, frozenset(strategies), texte, scanned),
                         DocumentReport(name, pages, lignes, warnings, balise=balise, remarques=tuple(remarques)),
-                        arrow_columns(data["columns"]), Labels(*data["labels"]), [Choix(*c) for c in data["domaines"]])
+                        rows.replace_schema_metadata(None))
 
 
 def prepare(source: Source, extraction: Extraction, settings: Settings, commune: str | None = None,
@@ -339,7 +369,7 @@ def prepare(source: Source, extraction: Extraction, settings: Settings, commune:
     assembly = synergy_rows(extraction, settings)
     if not assembly.rows:
         return Prepared("aucun tableau de synergies trouvé (aucune ligne d'en-tête reconnue)", None, None,
-                        PREPARED_SCHEMA.empty_table(), None, [])
+                        PREPARED_SCHEMA.empty_table())
     found_commune, found_year = identify(Path(source.shown), extraction.title, extraction.metadata_title)
     columns = document_columns(assembly, source, commune or found_commune, annee or found_year)
     frame = typed(pd.DataFrame(columns, columns=list(OUTPUT_COLUMNS)))
@@ -349,8 +379,10 @@ def prepare(source: Source, extraction: Extraction, settings: Settings, commune:
     tagged = any(f.strategy == TAGGED for f in extraction.fragments)
     report = DocumentReport(source.shown, extraction.pages, len(frame), warnings, balise=tagged,
                             remarques=extraction.notes)
-    return Prepared("", document, report, arrow_columns(columns), find_labels(frame, settings.normalise),
-                    find_domaines(frame, settings.domaine, settings.normalise))
+    found = found_columns(find_labels(frame, settings.normalise), find_domaines(frame, settings.domaine, settings.normalise))
+    rows = arrow_columns(columns)
+    return Prepared("", document, report, pa.Table.from_arrays([*rows.columns, *found.values()],
+                                                               names=[*rows.column_names, *found]))
 
 
 def assemble_documents(
@@ -386,9 +418,10 @@ def kept_table(prepared: list[tuple[Source, Prepared]], settings: Settings) -> K
     kept_files = {d.fichier for d in kept_documents}
     kept = [p for p in documents if p.document.fichier in kept_files]
     if kept:
-        rows = pa.concat_tables([p.columns for p in kept])
-        table = typed(rows.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
-        labels = Labels.concat([p.labels for p in kept]), [c for p in kept for c in p.domaines]
+        rows = pa.concat_tables([p.rows for p in kept])
+        contract = rows.select(list(OUTPUT_COLUMNS))
+        table = typed(contract.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+        labels = found_labels(rows)
     else:
         table, labels = typed(pd.DataFrame(columns=list(OUTPUT_COLUMNS))), None
     return Kept(table, labels, [p.report for p in kept], rejects, doublons, conflits)
