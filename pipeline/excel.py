@@ -15,12 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rustpy_xlsxwriter import FastExcel, Format
 
 from .export import write_atomic
 
 # Control characters a sheet cannot hold (openpyxl's list; openpyxl itself is not needed to write).
-ILLEGAL_CHARACTERS = r"[\000-\010]|[\013-\014]|[\016-\037]"
+ILLEGAL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 # Column widths, in characters: as wide as the longest value, between these bounds; longer text
 # wraps inside the cell.
@@ -31,23 +33,30 @@ BOOLEANS = {True: "oui", False: "non"}
 
 def sheet_column(values: pd.Series) -> pd.Series:
     """A column's cells as the sheet stores them: text or number, missing (no cell) for unknown.
-    Kept in Arrow-backed types, which the writer reads without a Python object per cell."""
+    Kept in Arrow-backed types, which the writer reads without a Python object per cell; text is
+    changed by Arrow's kernels, each a call per column (pandas' string methods cost several times
+    as much, for the few dozen columns of each sheet)."""
     if pd.api.types.is_bool_dtype(values):
         return values.map(BOOLEANS).astype("str")
     if pd.api.types.is_numeric_dtype(values):
         return values
-    text = values.astype("str").fillna("")
+    text = pc.fill_null(pa.array(values.astype("str")), "")
     # Control characters cannot be stored in a sheet; shown as U+FFFD so the loss is visible.
-    text = text.str.replace(ILLEGAL_CHARACTERS, "\ufffd", regex=True)
-    return text.where(text != "")
+    text = pc.replace_substring_regex(text, ILLEGAL_CHARACTERS, "\ufffd")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+    return pd.Series(pd.array(text, dtype="str"), index=values.index, name=values.name)
 
 
 def sheet_widths(cells: pd.DataFrame) -> list[float]:
     """Each column as wide as its header or longest value, within MIN_WIDTH and MAX_WIDTH."""
     widths = []
     for name in cells.columns:
-        shown = cells[name].dropna()
-        longest = int(shown.astype("str").str.len().max()) if len(shown) else 0
+        values = cells[name]
+        if pd.api.types.is_string_dtype(values):
+            longest = pc.max(pc.utf8_length(pa.array(values))).as_py() or 0  # no text at all: None
+        else:
+            shown = values.dropna()
+            longest = int(shown.astype("str").str.len().max()) if len(shown) else 0
         widths.append(min(max(len(str(name)), longest, MIN_WIDTH), MAX_WIDTH) + 2)
     return widths
 
