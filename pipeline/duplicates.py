@@ -62,7 +62,13 @@ class Duplicate:
 
 def content(rows: pd.DataFrame) -> str:
     """The document's cleaned cells as one folded text (case, accents and spacing ignored)."""
-    return "\n".join(" ".join(fold(str(v)) for v in cells) for cells in rows[list(CELL_COLUMNS)].itertuples(index=False))
+    folded: dict[str, str] = {}  # a report repeats its short cells (pilots, statuses): each folded once
+
+    def folded_cell(value: object) -> str:
+        text = str(value)
+        return folded[text] if text in folded else folded.setdefault(text, fold(text))
+
+    return "\n".join(" ".join(map(folded_cell, cells)) for cells in rows[list(CELL_COLUMNS)].itertuples(index=False))
 
 
 def one_report_each(documents: list[Document], settings: DuplicateSettings
