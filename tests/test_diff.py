@@ -18,7 +18,7 @@ from pipeline import export
 from pipeline.diff import (
     CELL_COLUMNS, DIFF_COLUMNS, Candidates, assign, carry_ids, diff_tables, load_run_output, match_synergies,
 )
-from pipeline.diff_report import html_report, markdown_report, status_transitions, word_changes
+from pipeline.diff_report import html_report, markdown_report, status_transitions, word_changes, write_diff
 from pipeline.ids import synergy_id
 from pipeline.model import LABEL_COLUMNS
 from pipeline.settings import DiffSettings, Settings
@@ -426,3 +426,14 @@ def test_report_text_is_escaped():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "GRH \\| \\*étoiles\\*" in markdown and "| y | y **\\| z** |" in markdown
     assert np.array_equal(sorted(diff["changement"]), ["modifiee", "modifiee"])
+
+
+def test_diff_csv_is_written_as_pandas_writes_it(tmp_path, years):
+    """write_diff builds the CSV with Arrow; its bytes are those of `export.write_csv` (pandas)."""
+    old, new = years
+    tricky = ['guillemets "dedans", et virgule', "deux\nlignes", "retour\rchariot", " espace devant", "", "€ – œ"]
+    new = new.assign(realisation=[tricky[i % len(tricky)] for i in range(len(new))])
+    for diff in (diff_tables(old, new, SETTINGS), diff_tables(old.iloc[:0], new.iloc[:0], SETTINGS)):
+        write_diff(diff, tmp_path / "arrow.csv")
+        export.write_csv(diff, tmp_path / "pandas.csv")
+        assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
