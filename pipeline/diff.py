@@ -14,6 +14,7 @@ Everything here is pure except `load_run_output`, the only reader of files.
 
 from __future__ import annotations
 
+import csv
 from itertools import permutations
 from math import perm
 from pathlib import Path
@@ -87,6 +88,29 @@ def prepared(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def read_text_csv(path: Path) -> pd.DataFrame:
+    """`pd.read_csv(path, dtype=str, keep_default_na=False)`: every cell as text, "" for an empty one.
+
+    Read by Arrow, three times faster than pandas' parser. A file Arrow does not read as a plain
+    table (rows of uneven length, a cell over a block) or whose names are repeated or empty is read
+    by pandas, whose own rules (short rows filled, names numbered) then decide as they always did.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    with open(path, encoding="utf-8-sig", newline="") as text:  # the names, to read every column as text
+        names = next(csv.reader(text), [])
+    if all(names) and len(set(names)) == len(names) > 0:
+        try:
+            return pa_csv.read_csv(path, parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+                                   convert_options=pa_csv.ConvertOptions(
+                                       column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False),
+                                   ).to_pandas()
+        except pa.ArrowInvalid:
+            pass
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def load_run_output(path: Path) -> pd.DataFrame:
     """The synergies of a `synergies run` output: synergies.csv, synergies.parquet, or the run's folder.
 
@@ -106,7 +130,7 @@ def load_run_output(path: Path) -> pd.DataFrame:
         raise ValueError(f"{path} n'est pas une sortie de `synergies run` : attendu synergies.csv, "
                          "synergies.parquet ou le dossier d'une exécution")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False) if suffix == ".csv" else pd.read_parquet(path)
+        frame = read_text_csv(path) if suffix == ".csv" else pd.read_parquet(path)
     except (ValueError, OSError) as error:  # pandas' parser errors and pyarrow's ArrowInvalid are ValueErrors
         raise ValueError(f"{path} n'est pas une sortie de `synergies run` : fichier illisible ({error})") from None
     missing = missing_columns(frame)

@@ -17,6 +17,7 @@ import pytest
 from pipeline import export
 from pipeline.diff import (
     CELL_COLUMNS, DIFF_COLUMNS, Candidates, assign, carry_ids, diff_tables, load_run_output, match_synergies,
+    read_text_csv,
 )
 from pipeline.diff_report import html_report, markdown_report, status_transitions, word_changes, write_diff
 from pipeline.ids import synergy_id
@@ -345,6 +346,21 @@ def test_a_run_with_no_rows_is_an_empty_input(tmp_path, years):
     empty = load_run_output(tmp_path / "synergies.csv")
     assert empty.empty
     assert set(diff_tables(empty, old, SETTINGS)["changement"]) == {"ajoutee"}
+
+
+def test_csv_inputs_are_read_as_pandas_reads_them(tmp_path):
+    """read_text_csv (Arrow) gives pandas' read_csv(dtype=str, keep_default_na=False), odd files included."""
+    files = {
+        "bom_crlf.csv": "\ufeffa,b\r\n1,\"deux\r\nlignes\"\r\n,NA\r\n",
+        "quotes_blank_lines.csv": 'a,b\n\n"he said ""hi""",x"y\n\n',
+        "short_rows.csv": "a,b,c\n1,2\n3,4,5\n",
+        "names_empty_or_twice.csv": "a,,a\n1,2,3\n",
+        "header_only.csv": "a,b\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_bytes(text.encode("utf-8"))
+        pd.testing.assert_frame_equal(read_text_csv(tmp_path / name),
+                                      pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False), obj=name)
 
 
 def test_inputs_that_are_not_run_outputs_raise_a_clear_error(tmp_path):
