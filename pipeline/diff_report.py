@@ -13,9 +13,12 @@ import csv
 import difflib
 import html
 import io
+import re
 from collections import Counter
 from functools import lru_cache
+from math import isnan
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -76,15 +79,22 @@ def word_changes(old: str, new: str) -> tuple[list[tuple[str, bool]], list[tuple
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """The rows as plain dicts, each column turned into Python objects in one go: a pandas row (or
-    an element-wise walk of a column) per synergy costs more than writing the report."""
-    columns = frame.columns.tolist()
-    return [dict(zip(columns, values)) for values in frame.astype(object).to_numpy()]
+    """The rows as plain dicts of text ("" for a missing value), but the score, a float (NaN for
+    none); each column turned into Python objects in one go: a pandas row (or an element-wise walk
+    of a column) per synergy costs more than writing the report."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if name == "score_appariement":
+            columns[name] = column.to_numpy(dtype="float64", na_value=float("nan")).tolist()
+        else:
+            values = column.to_numpy(dtype=object, na_value="").tolist()
+            columns[name] = values if column.dtype == "str" else [v if isinstance(v, str) else str(v) for v in values]
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def _value(row: dict, column: str, side: str) -> str:
-    value = row[f"{column}_{side}"]
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return row[f"{column}_{side}"]
 
 
 def _years(diff: pd.DataFrame) -> str:
@@ -102,21 +112,44 @@ def _filled_columns(row: dict, side: str) -> list[str]:
     return [c for c in COMPARED_COLUMNS if _value(row, c, side)]
 
 
+class Content(NamedTuple):
+    """What both reports say, taken from the diff once: its years, communes, counts per change,
+    status transitions, and per change shown (modified, added, removed) its rows with their heading."""
+    years: str
+    communes: list[str]
+    counts: dict[str, int]
+    transitions: list[tuple[str, str, int]]
+    sections: dict[str, list[tuple[str, dict]]]
+
+
+SHOWN_CHANGES = ("modifiee", "ajoutee", "supprimee")
+
+
+def report_content(diff: pd.DataFrame) -> Content:
+    sections: dict[str, list[tuple[str, dict]]] = {change: [] for change in SHOWN_CHANGES}
+    for row in _records(diff[diff["changement"].isin(SHOWN_CHANGES)]):
+        sections[row["changement"]].append((_heading(row), row))
+    return Content(_years(diff), list(pd.unique(diff["commune"])), change_counts(diff), status_transitions(diff),
+                   sections)
+
+
 def _heading(row: dict) -> str:
     name = row["synergie_apres"] or row["synergie_avant"]
-    lines = {"avant": row["ligne_avant"], "apres": row["ligne_apres"]}
-    where = " → ".join(str(v) for v in lines.values() if v is not pd.NA and not pd.isna(v))
-    score = "" if pd.isna(row["score_appariement"]) else f", appariement {row['score_appariement']:.0f}/100"
+    where = " → ".join(line for line in (row["ligne_avant"], row["ligne_apres"]) if line)
+    score = "" if isnan(row["score_appariement"]) else f", appariement {row['score_appariement']:.0f}/100"
     return f"{row['commune']} — {name} (ligne {where}{score})"
 
 
 # ---------------------------------------------------------------- Markdown
 # Each character Markdown would read as markup, escaped with a backslash.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>|#"})
+_MD_MARKUP = "\\`*_~[]<>|#"
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in _MD_MARKUP})
+_MD_FOUND = re.compile(f"[{re.escape(_MD_MARKUP)}]")
 
 
 def _md(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
+    # Most texts hold no markup: looking for it is ten times cheaper than translating every character.
+    return text.translate(_MD_SPECIAL) if _MD_FOUND.search(text) else text
 
 
 def _md_runs(runs: list[tuple[str, bool]], mark: str) -> str:
@@ -125,19 +158,20 @@ def _md_runs(runs: list[tuple[str, bool]], mark: str) -> str:
 
 def markdown_report(diff: pd.DataFrame) -> str:
     """The report as Markdown: deleted words ~~struck~~ on the left, inserted words **bold** on the right."""
-    counts = change_counts(diff)
-    out = [f"# Synergies : changements {_years(diff)}", ""]
-    communes = ", ".join(pd.unique(diff["commune"])) or "aucune"
+    return _markdown(report_content(diff))
+
+
+def _markdown(content: Content) -> str:
+    out = [f"# Synergies : changements {content.years}", ""]
+    communes = ", ".join(content.communes) or "aucune"
     out += [f"Communes : {_md(communes)}", "", "## Résumé", "", "| changement | synergies |", "|---|---:|"]
-    out += [f"| {CHANGE_TITLES[c].lower()} | {n} |" for c, n in counts.items()]
+    out += [f"| {CHANGE_TITLES[c].lower()} | {n} |" for c, n in content.counts.items()]
     out += ["", "## Changements de statut", ""]
-    transitions = status_transitions(diff)
-    out += [f"- {before} → {after} : {n}" for before, after, n in transitions] or ["Aucun changement de statut."]
-    for change in ("modifiee", "ajoutee", "supprimee"):
-        rows = diff[diff["changement"] == change]
+    out += [f"- {before} → {after} : {n}" for before, after, n in content.transitions] or ["Aucun changement de statut."]
+    for change, rows in content.sections.items():
         out += ["", f"## {CHANGE_TITLES[change]} ({len(rows)})"]
-        for row in _records(rows):
-            out += ["", f"### {_md(_heading(row))}", ""]
+        for heading, row in rows:
+            out += ["", f"### {_md(heading)}", ""]
             if change == "modifiee":
                 out += ["| champ | avant | après |", "|---|---|---|"]
                 for column in _changed_columns(row):
@@ -170,25 +204,26 @@ def _html_runs(runs: list[tuple[str, bool]], tag: str) -> str:
 
 def html_report(diff: pd.DataFrame) -> str:
     """The report as one HTML page with its style inline: no external file, no script."""
-    counts = change_counts(diff)
-    title = f"Synergies : changements {_years(diff)}"
-    communes = ", ".join(pd.unique(diff["commune"])) or "aucune"
+    return _html(report_content(diff))
+
+
+def _html(content: Content) -> str:
+    title = f"Synergies : changements {content.years}"
+    communes = ", ".join(content.communes) or "aucune"
     out = ["<!DOCTYPE html>", '<html lang="fr">', "<head>", '<meta charset="utf-8">',
            f"<title>{html.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
            f"<h1>{html.escape(title)}</h1>", f"<p>Communes : {html.escape(communes)}</p>",
            "<h2>Résumé</h2>", '<table class="resume"><tr><th>changement</th><th>synergies</th></tr>']
-    out += [f"<tr><td>{CHANGE_TITLES[c].lower()}</td><td>{n}</td></tr>" for c, n in counts.items()]
+    out += [f"<tr><td>{CHANGE_TITLES[c].lower()}</td><td>{n}</td></tr>" for c, n in content.counts.items()]
     out += ["</table>", "<h2>Changements de statut</h2>"]
-    transitions = status_transitions(diff)
-    if transitions:
-        out += ["<ul>"] + [f"<li>{html.escape(f'{a} → {b} : {n}')}</li>" for a, b, n in transitions] + ["</ul>"]
+    if content.transitions:
+        out += ["<ul>"] + [f"<li>{html.escape(f'{a} → {b} : {n}')}</li>" for a, b, n in content.transitions] + ["</ul>"]
     else:
         out.append("<p>Aucun changement de statut.</p>")
-    for change in ("modifiee", "ajoutee", "supprimee"):
-        rows = diff[diff["changement"] == change]
+    for change, rows in content.sections.items():
         out += [f'<section class="{change}">', f"<h2>{CHANGE_TITLES[change]} ({len(rows)})</h2>"]
-        for row in _records(rows):
-            out.append(f"<h3>{html.escape(_heading(row))}</h3>")
+        for heading, row in rows:
+            out.append(f"<h3>{html.escape(heading)}</h3>")
             if change == "modifiee":
                 out.append('<table class="cote"><colgroup><col style="width: 12em"><col><col></colgroup>'
                            "<tr><th>champ</th><th>avant</th><th>après</th></tr>")
@@ -254,5 +289,6 @@ def _write_pieces(pieces: list, path: Path) -> None:
 def write_diff(diff: pd.DataFrame, target: Path) -> None:
     """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
     export.write_atomic(target, lambda tmp: _write_pieces(csv_bytes(diff), tmp))
-    export.write_text(markdown_report(diff), target.with_suffix(".md"))
-    export.write_text(html_report(diff), target.with_suffix(".html"))
+    content = report_content(diff)
+    export.write_text(_markdown(content), target.with_suffix(".md"))
+    export.write_text(_html(content), target.with_suffix(".html"))
