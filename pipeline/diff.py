@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from .model import CELL_COLUMNS, LABEL_COLUMNS
@@ -485,12 +487,13 @@ def compared_columns(old: pd.DataFrame, new: pd.DataFrame) -> tuple[str, ...]:
     return CELL_COLUMNS
 
 
-def _differs(before: pd.Series, after: pd.Series) -> np.ndarray:
+def _differs(before: pa.Array, after: pa.Array) -> np.ndarray:
     """Which pairs of values differ, once spaces, quotes and dashes are unified (missing = "")."""
-    a, b = before.to_numpy(dtype=object, na_value=""), after.to_numpy(dtype=object, na_value="")
-    differ = a != b
-    for i in np.flatnonzero(differ):  # the rare unequal pairs only: most cells do not change
-        differ[i] = comparable(a[i]) != comparable(b[i])
+    before, after = (values.cast(pa.large_string()).fill_null("") for values in (before, after))
+    differ = pc.not_equal(before, after).to_numpy(zero_copy_only=False)
+    unequal = np.flatnonzero(differ)  # the rare unequal pairs only: most cells do not change
+    a, b = pc.take(before, unequal).to_pylist(), pc.take(after, unequal).to_pylist()
+    differ[unequal] = [comparable(x) != comparable(y) for x, y in zip(a, b)]
     return differ
 
 
@@ -499,12 +502,10 @@ _SIDE_COLUMNS = {"id_synergie": "id", **{c: c for c in COMPARED_COLUMNS}, "annee
 _INTEGER_COLUMNS = ("annee", "ligne", "avancement_pct")
 
 
-def _side(columns: dict[str, np.ndarray], positions: np.ndarray, suffix: str) -> pd.DataFrame:
-    """The compared columns and the provenance of some rows, renamed `<col>_<suffix>`, from the
-    table's columns as NumPy arrays (`frame[c].to_numpy()`): taking rows from those is cheaper than
-    from the frame, and the text stays plain Python strings until `typed_diff`."""
-    return pd.DataFrame({f"{short}_{suffix}": columns[c][positions] for c, short in _SIDE_COLUMNS.items()},
-                        dtype=object).astype({f"{c}_{suffix}": "Int64" for c in _INTEGER_COLUMNS})
+def _arrow_columns(frame: pd.DataFrame) -> dict[str, pa.Array]:
+    """The columns a diff row shows, as Arrow arrays: rows are taken from them and the diff's
+    columns built without a Python object per cell."""
+    return {c: pa.array(frame[c]) for c in ("commune", *_SIDE_COLUMNS)}
 
 
 def diff_tables(old: pd.DataFrame, new: pd.DataFrame, settings: DiffSettings) -> pd.DataFrame:
@@ -568,34 +569,43 @@ def _diff(old: pd.DataFrame, new: pd.DataFrame, old_keys: Keys, new_keys: Keys,
                 parts[kind][column].append(np.broadcast_to(np.asarray(value, dtype=float), n) if n else np.zeros(0))
     if not blocks:
         return _empty_diff()
-    paired, added, gone = (pd.DataFrame({c: np.concatenate(v) for c, v in parts[k].items()}) for k in kinds)
-    for frame in (paired, added, gone):
-        for column in ("_position", "_avant"):
-            frame[column] = frame[column].astype(int)
-
-    old_columns = {c: old[c].to_numpy() for c in _SIDE_COLUMNS}
-    new_columns = old_columns if new is old else {c: new[c].to_numpy() for c in _SIDE_COLUMNS}
-    both = pd.concat([_side(old_columns, paired["_avant"].to_numpy(), "avant"),
-                      _side(new_columns, paired["_position"].to_numpy(), "apres")], axis=1)
-    both["score_appariement"] = paired["_score"].round(1).to_numpy()
-    changed = np.column_stack([_differs(both[f"{c}_avant"], both[f"{c}_apres"]) for c in COMPARED_COLUMNS]
-                              ) if len(both) else np.zeros((0, len(COMPARED_COLUMNS)), dtype=bool)
-    # The labels are compared only when both sides of the block have some (older outputs have none).
-    changed[paired["_labels"].to_numpy() == 0, len(CELL_COLUMNS):] = False
-    both["champs_modifies"] = ["|".join(c for c, hit in zip(COMPARED_COLUMNS, row) if hit) for row in changed]
-    both["changement"] = np.where(changed.any(axis=1), "modifiee", "inchangee")
-    both["commune"] = new["commune"].to_numpy()[paired["_position"].to_numpy(dtype=int)]
-    new_rows = _side(new_columns, added["_position"].to_numpy(), "apres").assign(
-        changement="ajoutee", commune=new["commune"].to_numpy()[added["_position"].to_numpy(dtype=int)])
-    removed_rows = _side(old_columns, gone["_position"].to_numpy(), "avant").assign(
-        changement="supprimee", commune=old["commune"].to_numpy()[gone["_position"].to_numpy(dtype=int)])
-    order = ["_bloc", "_commune", "_ordre", "_apres", "_ancien"]
-    frames = [frame.assign(**{k: source[k].to_numpy() for k in order})
-              for frame, source in ((both, paired), (new_rows, added), (removed_rows, gone)) if len(frame)]
-    if not frames:
+    paired, added, gone = ({c: np.concatenate(v) for c, v in parts[k].items()} for k in kinds)
+    if not len(paired["_bloc"]) + len(added["_bloc"]) + len(gone["_bloc"]):
         return _empty_diff()
-    result = pd.concat(frames, ignore_index=True).sort_values(order, kind="stable")
-    return typed_diff(result.reset_index(drop=True))
+    old_source = _arrow_columns(old)
+    new_source = old_source if new is old else _arrow_columns(new)
+    # The pairs first: which of their columns changed.
+    pair_old, pair_new = paired["_avant"].astype(np.int64), paired["_position"].astype(np.int64)
+    changed = np.column_stack([_differs(old_source[c].take(pair_old), new_source[c].take(pair_new))
+                               for c in COMPARED_COLUMNS])
+    # The labels are compared only when both sides of the block have some (older outputs have none).
+    changed[paired["_labels"] == 0, len(CELL_COLUMNS):] = False
+    modified = changed.any(axis=1)
+    fields = np.full(len(changed), "", dtype=object)
+    fields[modified] = ["|".join(c for c, hit in zip(COMPARED_COLUMNS, row) if hit) for row in changed[modified]]
+    # Then every row in its place: pairs, added rows, removed rows, sorted (stably) by block, commune,
+    # position in the new table, after it for a removed row, position in the old table.
+    order = ("_bloc", "_commune", "_ordre", "_apres", "_ancien")
+    keys = [np.concatenate([paired[k], added[k], gone[k]]) for k in order]
+    rank = np.lexsort([np.arange(len(keys[0])), *keys[::-1]])
+    no_old, no_new = np.full(len(added["_bloc"]), -1), np.full(len(gone["_bloc"]), -1)
+    unpaired = len(no_old) + len(no_new)
+    old_at = np.concatenate([pair_old, no_old, gone["_position"].astype(np.int64)])[rank]
+    new_at = np.concatenate([pair_new, added["_position"].astype(np.int64), no_new])[rank]
+    kind = np.concatenate([np.where(modified, "modifiee", "inchangee"), np.full(len(no_old), "ajoutee"),
+                           np.full(len(no_new), "supprimee")])[rank]
+    score = np.concatenate([paired["_score"].round(1), np.full(unpaired, np.nan)])[rank]
+    old_rows, new_rows = pa.array(old_at, mask=old_at < 0), pa.array(new_at, mask=new_at < 0)
+    text = pa.large_string()
+    table = {"changement": pa.array(kind, text), "score_appariement": pa.array(score, mask=np.isnan(score)),
+             "champs_modifies": pa.array(np.concatenate([fields, np.full(unpaired, "")])[rank], text),
+             "commune": pc.coalesce(new_source["commune"].take(new_rows), old_source["commune"].take(old_rows))}
+    for column, short in _SIDE_COLUMNS.items():
+        for side, source, rows in (("avant", old_source, old_rows), ("apres", new_source, new_rows)):
+            values = source[column].take(rows)
+            table[f"{short}_{side}"] = values if column in _INTEGER_COLUMNS else values.fill_null("")
+    return pa.table({c: table[c] for c in DIFF_COLUMNS}).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get)
 
 
 def _empty_diff() -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pytest
 from pipeline import export
 from pipeline.diff import (
     CELL_COLUMNS, DIFF_COLUMNS, Candidates, assign, carry_ids, diff_tables, load_run_output, match_synergies,
-    read_text_csv,
+    read_text_csv, typed_diff,
 )
 from pipeline.diff_report import html_report, markdown_report, status_transitions, word_changes, write_diff
 from pipeline.ids import synergy_id
@@ -442,6 +442,12 @@ def test_report_text_is_escaped():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "GRH \\| \\*étoiles\\*" in markdown and "| y | y **\\| z** |" in markdown
     assert np.array_equal(sorted(diff["changement"]), ["modifiee", "modifiee"])
+
+
+def test_diff_table_has_the_types_typed_diff_gives(sample_diff):
+    """The diff is built from Arrow columns: text as str (empty for none), integers Int64, the score Float64."""
+    pd.testing.assert_frame_equal(sample_diff, typed_diff(sample_diff.copy()), check_exact=True)
+    assert set(sample_diff.dtypes.astype(str)) == {"str", "Int64", "Float64"}
 
 
 def test_diff_csv_is_written_as_pandas_writes_it(tmp_path, years):
