@@ -282,8 +282,11 @@ def diff(
     params: Optional[Path] = PARAMS_OPTION,
 ) -> None:
     """Ce qui a changé d'une année à l'autre : synergies ajoutées, supprimées, modifiées."""
-    from .diff import diff_tables, load_run_output
-    from .diff_report import change_counts, write_diff  # not stages: it imports every stage's libraries
+    from .loading import libraries
+
+    with libraries("pipeline.diff_report"):
+        from .diff import diff_tables, load_run_output
+        from .diff_report import change_counts, write_diff  # not stages: it imports every stage's libraries
 
     settings = load_settings(params)
     try:
