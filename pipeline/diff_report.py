@@ -126,6 +126,7 @@ SHOWN_CHANGES = ("modifiee", "ajoutee", "supprimee")
 
 
 def report_content(diff: pd.DataFrame) -> Content:
+    """The content of both reports, each row of the changes shown turned into text once."""
     sections: dict[str, list[tuple[str, dict]]] = {change: [] for change in SHOWN_CHANGES}
     for row in _records(diff[diff["changement"].isin(SHOWN_CHANGES)]):
         sections[row["changement"]].append((_heading(row), row))
@@ -248,7 +249,7 @@ def _html(content: Content) -> str:
 _QUOTED = r'[,"\n]'
 
 
-def csv_bytes(frame: pd.DataFrame) -> list:
+def csv_pieces(frame: pd.DataFrame) -> list:
     """The table as `export.write_csv` writes it (pandas' `to_csv`), byte for byte, in pieces to
     write one after the other. Built by Arrow a column at a time: pandas makes a Python string of
     each of a large diff's 700,000 cells and quotes it character by character, four times slower.
@@ -288,7 +289,7 @@ def _write_pieces(pieces: list, path: Path) -> None:
 
 def write_diff(diff: pd.DataFrame, target: Path) -> None:
     """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
-    export.write_atomic(target, lambda tmp: _write_pieces(csv_bytes(diff), tmp))
+    export.write_atomic(target, lambda tmp: _write_pieces(csv_pieces(diff), tmp))
     content = report_content(diff)
     export.write_text(_markdown(content), target.with_suffix(".md"))
     export.write_text(_html(content), target.with_suffix(".html"))
