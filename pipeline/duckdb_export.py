@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import export
 from .corrections import read_corrections
@@ -75,7 +76,9 @@ def write_duckdb(target: Path, synergies: pd.DataFrame, rejets: pd.DataFrame,
             for name, frame in tables.items():
                 if frame is None:
                     continue
-                con.register(f"_{name}", frame)
+                # As Arrow: DuckDB reads its columns in place, where a frame's text would be
+                # copied out one Python string at a time.
+                con.register(f"_{name}", pa.Table.from_pandas(frame, preserve_index=False))
                 con.execute(f"CREATE TABLE {name} AS {_select(frame, f'_{name}')}")
                 con.unregister(f"_{name}")
             _views(con)
