@@ -127,6 +127,9 @@ def rows_key(base: str, shown: str, commune: str | None, annee: int | None) -> s
     return hashlib.sha256(json.dumps([base, shown, commune, annee]).encode()).hexdigest()[:16]
 
 
+ROWS = ".lignes.arrow"  # the kind of entry holding a document's prepared rows
+
+
 class ExtractionCache:
     """Extractions stored as interim/cache/<sha256>-<parameters>.json, and each document's labelled
     rows beside them (<sha256>-<parameters>.lignes.arrow, an Arrow stream: `pipeline.run.Prepared`)."""
@@ -153,6 +156,10 @@ class ExtractionCache:
     def _write(self, path: Path, payload: bytes) -> None:
         write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload, path)
 
+    def holds(self, sha256: str, key: str, kind: str = ".json") -> bool:
+        """Whether an entry is there (it may still be found damaged when read)."""
+        return self.path(sha256, key, kind).is_file()
+
     def get(self, sha256: str, key: str) -> Extraction | None:
         return self._read(self.path(sha256, key), lambda payload: from_json(str(payload, "utf-8")))
 
@@ -161,7 +168,7 @@ class ExtractionCache:
 
     def get_rows(self, sha256: str, key: str, parse):
         """A document's prepared rows, `parse`d from their bytes; None when missing or damaged."""
-        return self._read(self.path(sha256, key, ".lignes.arrow"), parse)
+        return self._read(self.path(sha256, key, ROWS), parse)
 
     def put_rows(self, sha256: str, key: str, rows: bytes) -> None:
-        self._write(self.path(sha256, key, ".lignes.arrow"), rows)
+        self._write(self.path(sha256, key, ROWS), rows)

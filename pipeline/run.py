@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import registry
 from .assemble import Assembly, assemble
-from .cache import ExtractionCache, extraction_key, rows_base, rows_key
+from .cache import ROWS, ExtractionCache, extraction_key, rows_base, rows_key
 from .clean import clean_row, document_words, french_dictionary, vocabulary_words
 from .corrections import apply_corrections, empty_corrections, empty_pending
 from .domaine import Choix, find_domaines, with_domaines
@@ -100,7 +100,10 @@ def extract_documents(
     def cached(source: Source) -> Extraction | None:
         return cache.get(source.sha256, key) if cache else None
 
-    return _each_document(inputs, settings, cache, jobs, progress, cached, lambda source, extraction: extraction)
+    def held(source: Source) -> bool:
+        return cache is not None and cache.holds(source.sha256, key)
+
+    return _each_document(inputs, settings, cache, jobs, progress, held, cached, lambda source, extraction: extraction)
 
 
 def prepare_documents(
@@ -133,21 +136,27 @@ def prepare_documents(
         extraction = cache.get(source.sha256, key)
         return None if extraction is None else keep(source, extraction)
 
+    def held(source: Source) -> bool:
+        return cache is not None and (cache.holds(source.sha256, rows_key(base, source.shown, commune, annee), ROWS)
+                                      or cache.holds(source.sha256, key))
+
     def meanwhile() -> None:
         """What the first document's rows and the validation load on first use (pandera, the
         Hunspell dictionary), loaded while the workers read."""
         contract()
         french_dictionary(settings.clean.dictionary)
 
-    return _each_document(inputs, settings, cache, jobs, progress, cached, keep, meanwhile)
+    return _each_document(inputs, settings, cache, jobs, progress, held, cached, keep, meanwhile)
 
 
 def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jobs: int,
-                   progress: Callable[[str], None] | None, cached: Callable[[Source], T | None],
+                   progress: Callable[[str], None] | None, held: Callable[[Source], bool], cached: Callable[[Source], T | None],
                    keep: Callable[[Source, Extraction], T], meanwhile: Callable[[], object] | None = None
                    ) -> tuple[list[tuple[Source, T]], list[Reject]]:
-    """What `cached` finds for each document, else what `keep` makes of its extraction once read
-    (`meanwhile`: what this process prepares while the workers read, see `read_documents`).
+    """What `cached` finds for each document the cache `held`, else what `keep` makes of its
+    extraction once read. The cached ones are looked up while the workers read the others, with
+    `meanwhile` (what this process prepares for later, see `read_documents`); one found damaged
+    is read afterwards.
 
     Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
     by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
@@ -155,38 +164,51 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
     key = extraction_key(settings)
     shown = [shown_path(path) for path in paths]
     results: dict[int, tuple[Source, T] | str] = {}
+    in_cache: list[tuple[int, Source]] = []
     for i, path in enumerate(paths):
         if cache is None:
             continue
         try:
-            sha256 = hash_file(path, settings.limites)
+            source = Source(path, shown[i], hash_file(path, settings.limites))
         except DocumentError as err:
             results[i] = str(err)
         except OSError as err:
             results[i] = why(err)
         else:
-            source = Source(path, shown[i], sha256)
+            if held(source):
+                in_cache.append((i, source))
+            continue
+        if progress:
+            progress(shown[i])
+
+    def look_up() -> None:
+        for i, source in in_cache:
             found = cached(source)
-            if found is None:
-                continue
-            results[i] = (source, found)
-        if progress:
-            progress(shown[i])
-    todo = [i for i in range(len(paths)) if i not in results]
+            if found is not None:
+                results[i] = (source, found)
+                if progress:
+                    progress(shown[i])
+        if meanwhile is not None:
+            meanwhile()
 
-    def done(number: int, outcome: Read | str) -> None:
-        i = todo[number]
-        if isinstance(outcome, Read):
-            if cache:
-                cache.put(outcome.sha256, key, outcome.extraction)
-            source = Source(paths[i], shown[i], outcome.sha256)
-            results[i] = (source, keep(source, outcome.extraction))
-        else:
-            results[i] = outcome
-        if progress:
-            progress(shown[i])
+    def read(todo: list[int], meanwhile: Callable[[], object] | None) -> None:
+        def done(number: int, outcome: Read | str) -> None:
+            i = todo[number]
+            if isinstance(outcome, Read):
+                if cache:
+                    cache.put(outcome.sha256, key, outcome.extraction)
+                source = Source(paths[i], shown[i], outcome.sha256)
+                results[i] = (source, keep(source, outcome.extraction))
+            else:
+                results[i] = outcome
+            if progress:
+                progress(shown[i])
 
-    read_documents([paths[i] for i in todo], settings, jobs, done, meanwhile)
+        read_documents([paths[i] for i in todo], settings, jobs, done, meanwhile)
+
+    looked_up = {i for i, _ in in_cache}
+    read([i for i in range(len(paths)) if i not in results and i not in looked_up], look_up)
+    read([i for i in sorted(looked_up) if i not in results], None)  # damaged entries
     found = []
     for i in range(len(paths)):
         outcome = results[i]

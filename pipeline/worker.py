@@ -189,9 +189,12 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
     """Read `paths` in at most `jobs` bounded worker processes; `done(i, outcome)` for each, in the
     order they finish. A worker that went past a limit or failed on a document is replaced by a
     fresh one. `jobs=0` reads them in this process, unbounded: for tests that replace a reader's
-    function, and for debugging. `meanwhile` is work of this process's own for later (imports),
-    done once as soon as every worker has a task: while they read rather than before or after."""
+    function, and for debugging. `meanwhile` is work of this process's own (imports, documents
+    from the cache), done once as soon as every worker it needs has a task: while they read
+    rather than before or after."""
     if jobs == 0:
+        if meanwhile is not None:
+            meanwhile()
         for index, path in enumerate(paths):
             done(index, perform(Task(index, path), settings))
         return
@@ -247,7 +250,7 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
                 task = waiting.popleft()
                 worker.give(task, deadlines.setdefault(task.index, time.monotonic() + limits.temps_document))
             busy = {w.results: w for w in workers if w.task is not None}
-            if meanwhile is not None and len(busy) == jobs:
+            if meanwhile is not None and (len(busy) == jobs or not waiting):
                 meanwhile()
                 meanwhile = None
             timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
@@ -270,6 +273,8 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
                 if worker in workers:
                     finish(worker.task.index, f"document trop long à lire : plus de {limits.temps_document:g} s "
                                               "(limites.temps_document dans params.yaml) ; le fichier est peut-être abîmé")
+        if meanwhile is not None:  # nothing to read
+            meanwhile()
     finally:
         for worker in workers:
             worker.stop()
