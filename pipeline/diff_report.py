@@ -9,10 +9,8 @@ reports in files.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import html
-import io
 import re
 from collections import Counter
 from functools import lru_cache
@@ -245,51 +243,9 @@ def _html(content: Content) -> str:
 
 
 # ---------------------------------------------------------------- files
-# What makes pandas' CSV writer (Python's csv module, minimal quoting) put a cell in quotes.
-_QUOTED = r'[,"\n]'
-
-
-def csv_pieces(frame: pd.DataFrame) -> list:
-    """The table as `export.write_csv` writes it (pandas' `to_csv`), byte for byte, in pieces to
-    write one after the other. Built by Arrow a column at a time: pandas makes a Python string of
-    each of a large diff's 700,000 cells and quotes it character by character, four times slower.
-    Text, integer and float columns (the diff's); a missing value is an empty cell."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(frame.columns)
-    if frame.empty:
-        return [header.getvalue().encode("utf-8")]
-    text = pa.large_string()
-    empty, quote, comma, newline = (pa.scalar(s, text) for s in ("", '"', ",", "\n"))
-    cells = []
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_float_dtype(column):  # Python's shortest repr, as pandas writes a float
-            floats = column.to_numpy(dtype="float64", na_value=float("nan")).tolist()
-            values = pa.array([repr(v) if v == v else "" for v in floats], text)
-        else:
-            values = pa.array(column).cast(text).fill_null("")
-        quoted = pc.match_substring_regex(values, _QUOTED)
-        if pc.any(quoted).as_py():
-            doubled = pc.replace_substring(values, '"', '""')
-            values = pc.if_else(quoted, pc.binary_join_element_wise(empty, doubled, empty, quote), values)
-        cells.append(values)
-    rows = pc.binary_join_element_wise(*cells, comma)
-    body = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows), newline)
-    return [header.getvalue().encode("utf-8"), body[0].as_buffer(), b"\n"]
-
-
-def _write_pieces(pieces: list, path: Path) -> None:
-    with open(path, "wb") as out:
-        for piece in pieces:
-            out.write(piece)
-
-
 def write_diff(diff: pd.DataFrame, target: Path) -> None:
     """The diff as CSV, with its Markdown and HTML reports beside it (same name)."""
-    export.write_atomic(target, lambda tmp: _write_pieces(csv_pieces(diff), tmp))
+    export.write_csv(diff, target)
     content = report_content(diff)
     export.write_text(_markdown(content), target.with_suffix(".md"))
     export.write_text(_html(content), target.with_suffix(".html"))
