@@ -154,9 +154,9 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
                    keep: Callable[[Source, Extraction], T], meanwhile: Callable[[], object] | None = None
                    ) -> tuple[list[tuple[Source, T]], list[Reject]]:
     """What `cached` finds for each document the cache `held`, else what `keep` makes of its
-    extraction once read. The cached ones are looked up while the workers read the others, with
-    `meanwhile` (what this process prepares for later, see `read_documents`); one found damaged
-    is read afterwards.
+    extraction once read. The cached ones are looked up while the workers read the others, and
+    `meanwhile` is done while they do (what this process prepares for later, see
+    `read_documents`); an entry found damaged is read afterwards.
 
     Each document is read in a bounded worker process (`pipeline.worker`); the cache is looked up
     by a streamed hash of the file, and filled under the hash of the bytes the worker parsed."""
@@ -188,10 +188,8 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
                 results[i] = (source, found)
                 if progress:
                     progress(shown[i])
-        if meanwhile is not None:
-            meanwhile()
 
-    def read(todo: list[int], meanwhile: Callable[[], object] | None) -> None:
+    def read(todo: list[int], started: Callable[[], object] | None) -> None:
         def done(number: int, outcome: Read | str) -> None:
             i = todo[number]
             if isinstance(outcome, Read):
@@ -204,7 +202,7 @@ def _each_document(inputs, settings: Settings, cache: ExtractionCache | None, jo
             if progress:
                 progress(shown[i])
 
-        read_documents([paths[i] for i in todo], settings, jobs, done, meanwhile)
+        read_documents([paths[i] for i in todo], settings, jobs, done, meanwhile if started else None, started)
 
     looked_up = {i for i, _ in in_cache}
     read([i for i in range(len(paths)) if i not in results and i not in looked_up], look_up)

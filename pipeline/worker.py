@@ -185,16 +185,20 @@ class _Worker:
 
 
 def read_documents(paths: list[Path], settings: Settings, jobs: int,
-                   done: Callable[[int, Read | str], None], meanwhile: Callable[[], object] | None = None) -> None:
+                   done: Callable[[int, Read | str], None], meanwhile: Callable[[], object] | None = None,
+                   started: Callable[[], object] | None = None) -> None:
     """Read `paths` in at most `jobs` bounded worker processes; `done(i, outcome)` for each, in the
     order they finish. A worker that went past a limit or failed on a document is replaced by a
     fresh one. `jobs=0` reads them in this process, unbounded: for tests that replace a reader's
-    function, and for debugging. `meanwhile` is work of this process's own (imports, documents
-    from the cache), done once as soon as every worker it needs has a task: while they read
-    rather than before or after."""
+    function, and for debugging. `meanwhile` and `started` are work of this process's own, done
+    while the workers read rather than before or after: `started` once the first documents are
+    handed out (documents from the cache), `meanwhile` as soon as every worker has a task
+    (imports: before, a scan's pages are still being listed). Both are done, at the latest, once
+    everything is read."""
     if jobs == 0:
-        if meanwhile is not None:
-            meanwhile()
+        for later in (started, meanwhile):
+            if later is not None:
+                later()
         for index, path in enumerate(paths):
             done(index, perform(Task(index, path), settings))
         return
@@ -250,7 +254,10 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
                 task = waiting.popleft()
                 worker.give(task, deadlines.setdefault(task.index, time.monotonic() + limits.temps_document))
             busy = {w.results: w for w in workers if w.task is not None}
-            if meanwhile is not None and (len(busy) == jobs or not waiting):
+            if started is not None:
+                started()
+                started = None
+            if meanwhile is not None and len(busy) == jobs:
                 meanwhile()
                 meanwhile = None
             timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
@@ -273,8 +280,9 @@ def read_documents(paths: list[Path], settings: Settings, jobs: int,
                 if worker in workers:
                     finish(worker.task.index, f"document trop long à lire : plus de {limits.temps_document:g} s "
                                               "(limites.temps_document dans params.yaml) ; le fichier est peut-être abîmé")
-        if meanwhile is not None:  # nothing to read
-            meanwhile()
+        for later in (started, meanwhile):  # not done yet: nothing or little to read
+            if later is not None:
+                later()
     finally:
         for worker in workers:
             worker.stop()

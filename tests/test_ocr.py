@@ -175,6 +175,18 @@ def test_the_run_loads_what_it_needs_later_while_the_workers_read(tmp_path):
     assert calls == [0] and sorted(finished) == [0, 1]
 
 
+def test_the_cache_is_read_while_a_single_new_document_is_read(tmp_path):
+    """Issue 14: `started` (a warm run's documents from the cache) is done as soon as the first
+    document is handed out, even when there are fewer documents than workers; `meanwhile` waits
+    for every worker to be busy (a scan's pages are listed first), here until the end."""
+    shutil.copy(SAMPLES["regle"], tmp_path / "a.pdf")
+    finished, calls = [], []
+    worker.read_documents([tmp_path / "a.pdf"], Settings(), 2, lambda i, outcome: finished.append(i),
+                          meanwhile=lambda: calls.append(("meanwhile", len(finished))),
+                          started=lambda: calls.append(("started", len(finished))))
+    assert calls == [("started", 0), ("meanwhile", 1)] and finished == [0]
+
+
 def test_a_scanned_page_that_cannot_be_read_rejects_its_document_only(tmp_path, monkeypatch):
     def unreadable(data, number, *args):
         raise DocumentError(f"page {number} illisible")
