@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from .model import CELL_COLUMNS, LABEL_COLUMNS
 from .score import comparable
 from .settings import DiffSettings
-from .vocabulary import fold
+from .vocabulary import fold_each
 
 CHANGES = ("ajoutee", "supprimee", "modifiee", "inchangee")
 # Columns a change is looked for in: the six cells and the labels normalise gives them.
@@ -158,7 +158,7 @@ def match_keys(frame: pd.DataFrame, memo: dict[str, str] | None = None) -> Keys:
 
     def folded(column: str) -> np.ndarray:
         codes, texts = pd.factorize(frame[column])  # prepared: no missing cell, so no code -1
-        keys = [memo[t] if t in memo else memo.setdefault(t, fold(t)) for t in texts.tolist()]
+        keys = fold_each(texts.tolist(), memo)
         if column == "synergie":
             keys = [" ".join(sorted(k.split())) for k in keys]
         return np.array(keys, dtype=object)[codes]

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from .model import CELL_COLUMNS, STRUCTURED_STRATEGIES
 from .read.tagged import STRATEGY as TAGGED
 from .settings import DuplicateSettings
-from .vocabulary import fold
+from .vocabulary import fold, fold_each
 
 # The most reliable readings: the document itself says which text is in which cell.
 STRUCTURED = STRUCTURED_STRATEGIES | {TAGGED}
@@ -62,13 +62,9 @@ class Duplicate:
 
 def content(rows: pd.DataFrame) -> str:
     """The document's cleaned cells as one folded text (case, accents and spacing ignored)."""
-    folded: dict[str, str] = {}  # a report repeats its short cells (pilots, statuses): each folded once
-
-    def folded_cell(value: object) -> str:
-        text = str(value)
-        return folded[text] if text in folded else folded.setdefault(text, fold(text))
-
-    return "\n".join(" ".join(map(folded_cell, cells)) for cells in rows[list(CELL_COLUMNS)].itertuples(index=False))
+    memo: dict[str, str] = {}  # a report repeats its short cells (pilots, statuses): each folded once
+    columns = [fold_each(map(str, rows[column]), memo) for column in CELL_COLUMNS]
+    return "\n".join(" ".join(cells) for cells in zip(*columns))
 
 
 def one_report_each(documents: list[Document], settings: DuplicateSettings

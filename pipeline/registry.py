@@ -21,7 +21,7 @@ from .diff import carried_ids
 from .export import write_csv
 from .model import CELL_COLUMNS
 from .settings import DiffSettings
-from .vocabulary import fold
+from .vocabulary import fold, fold_each
 
 NAMES_SEPARATOR = " | "
 YEARS_SEPARATOR = " "
@@ -96,17 +96,16 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     latest year's cells kept. No line is ever removed; a row without a name is not a synergy to
     remember."""
     entries = {values[1]: dict(zip(COLUMNS, values)) for values in zip(*(registry[c].tolist() for c in COLUMNS))}
-    # Each entry a row touches, parsed once: its names, their folded forms, its years (and the
-    # latest); each distinct name folded once (a synergy keeps its name from year to year).
+    # Each entry a row touches, parsed once: its names, their folded forms, its years.
     names: dict[str, list[str]] = {}
     folded: dict[str, set[str]] = {}
     years: dict[str, set[int]] = {}
-    latest: dict[str, int | None] = {}
-    folds: dict[str, str] = {}
     columns = ("id_synergie", "commune", "synergie", "_annee", *CELL_COLUMNS)
-    dated = table[list(dict.fromkeys(c for c in columns if c != "_annee"))].assign(_annee=pd.to_numeric(table["annee"], errors="coerce"))
+    dated = table[list(dict.fromkeys(c for c in columns if c != "_annee"))].assign(
+        _annee=pd.to_numeric(table["annee"], errors="coerce"))
     dated = dated.sort_values("_annee", kind="stable", na_position="first")
-    for key, commune, synergie, annee, *cells in zip(*(dated[c].tolist() for c in columns)):
+    rows = zip(fold_each(dated["synergie"].tolist()), *(dated[c].tolist() for c in columns))
+    for name, key, commune, synergie, annee, *cells in rows:
         if not synergie.strip():
             continue  # a row without a name (a misread table, flagged by validation) names no synergy
         entry = entries.get(key)
@@ -116,19 +115,14 @@ def extended(registry: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
             names[key] = [n for n in entry["noms"].split(NAMES_SEPARATOR) if n]
             folded[key] = {fold(n) for n in names[key]}
             years[key] = {int(y) for y in entry["annees"].split(YEARS_SEPARATOR) if y}
-            latest[key] = max(years[key], default=None)
-        name = folds.get(synergie)
-        if name is None:
-            name = folds[synergie] = fold(synergie)
         if name not in folded[key]:
             folded[key].add(name)
             names[key].append(synergie)
         year = None if pd.isna(annee) else int(annee)
-        if year is None or latest[key] is None or year >= latest[key]:
+        if year is None or not years[key] or year >= max(years[key]):
             entry.update(zip(CELL_COLUMNS, cells))
         if year is not None:
             years[key].add(year)
-            latest[key] = year if latest[key] is None else max(latest[key], year)
     for key in names:
         entries[key]["noms"] = NAMES_SEPARATOR.join(names[key])
         entries[key]["annees"] = YEARS_SEPARATOR.join(map(str, sorted(years[key])))

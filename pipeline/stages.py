@@ -118,19 +118,20 @@ def write_outputs(table: pd.DataFrame, rejects: list[Reject], failures: pd.DataF
     """All of a run's files, swapped into `out` together (the caller holds `out`'s lock). With
     `jobs` > 1 the workbook is written on a second thread, beside the other files: rust_xlsxwriter
     does most of its work without holding the interpreter."""
+    rejets = _rejects_frame(rejects)
     with publish.output_set(out) as folder, ThreadPoolExecutor(max_workers=1) as side:
         def workbook() -> None:
-            write_xlsx(table, _rejects_frame(rejects), folder / "synergies.xlsx")
+            write_xlsx(table, rejets, folder / "synergies.xlsx")
 
         book = side.submit(workbook) if jobs > 1 else None
         export.write_csv(duplicates_frame([]) if doublons is None else doublons, folder / "doublons.csv")
         export.write_csv(table, folder / "synergies.csv")
         export.write_parquet(table, folder / "synergies.parquet")
-        export.write_csv(_rejects_frame(rejects), folder / "rejects.csv")
+        export.write_csv(rejets, folder / "rejects.csv")
         export.write_csv(failures, folder / "validation_report.csv")
         export.write_text(report_markdown(failures), folder / "validation_report.md")
         export.write_csv(empty_pending() if pending is None else pending, folder / PENDING)
-        write_duckdb(folder / DUCKDB, table, _rejects_frame(rejects), _evolution(table, settings),
+        write_duckdb(folder / DUCKDB, table, rejets, _evolution(table, settings),
                      corrections_table(corrections))
         if book:
             book.result()

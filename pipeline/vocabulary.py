@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -30,6 +31,13 @@ def fold(text: str) -> str:
     """Lower case, no accents, punctuation and runs of spaces as one space."""
     bare = unicodedata.normalize("NFKD", text.lower()).translate(_ACCENTS)
     return _NON_WORD.sub(" ", bare.replace("œ", "oe")).strip()
+
+
+def fold_each(texts: Iterable[str], memo: dict[str, str] | None = None) -> list[str]:
+    """`fold` of each text, each distinct one folded once (in `memo`, text -> folded, when given
+    to share it between calls): tables repeat their short cells, and names from year to year."""
+    memo = {} if memo is None else memo
+    return [memo[t] if t in memo else memo.setdefault(t, fold(t)) for t in texts]
 
 
 def fold_heading(text: str) -> str:
